@@ -1,0 +1,112 @@
+package convoy
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+)
+
+// maxLimit is the largest page size GET /manufacturers accepts.
+const maxLimit = 1000
+
+// Manufacturer is a maker of products.
+type Manufacturer struct {
+	ID   ManufacturerID `json:"manufacturer_id"`
+	Name string         `json:"name"`
+}
+
+// ManufacturersService calls the /manufacturers endpoints. Get it from
+// Client.Manufacturers.
+type ManufacturersService struct {
+	client *Client
+}
+
+// ManufacturerListOptions selects a page of GET /manufacturers.
+type ManufacturerListOptions struct {
+	// Page is the page number, from 1. Zero means the first page.
+	Page int `url:"page,omitempty"`
+	// Limit is the page size, 1 to 1000. Zero means the server's default,
+	// 25, for List, and 50 for All.
+	Limit int `url:"limit,omitempty"`
+}
+
+// ManufacturerCreateParams is the body of POST /manufacturers.
+type ManufacturerCreateParams struct {
+	// ID is the manufacturer's ID in your own records. Leave it unset to
+	// have the server generate one ("M" and a random UUID).
+	ID ManufacturerID `url:"manufacturer_id,omitempty"`
+	// Name is required, 1 to 200 characters.
+	Name string `url:"name"`
+}
+
+// List returns one page of manufacturers, oldest first, with
+// GET /manufacturers. opts may be nil.
+func (s *ManufacturersService) List(ctx context.Context, opts *ManufacturerListOptions) ([]*Manufacturer, error) {
+	const path = "manufacturers"
+	if err := checkListOptions(http.MethodGet, path, opts, "limit", maxLimit); err != nil {
+		return nil, err
+	}
+
+	var page []Manufacturer
+	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, &page); err != nil {
+		return nil, err
+	}
+	return pointers(page), nil
+}
+
+// All iterates over every manufacturer from opts.Page on, fetching pages of
+// opts.Limit (default 50) as the loop needs them. See the package
+// documentation under "Iterating" for how it handles a changing list.
+func (s *ManufacturersService) All(ctx context.Context, opts *ManufacturerListOptions) iter.Seq2[*Manufacturer, error] {
+	o := ManufacturerListOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit == 0 {
+		o.Limit = defaultIteratorPageSize
+	}
+	return paginate(o.Page, o.Limit, func(page int) ([]*Manufacturer, error) {
+		o.Page = page
+		return s.List(ctx, &o)
+	}, func(m *Manufacturer) ManufacturerID { return m.ID })
+}
+
+// Get returns the manufacturer with the given ID, with
+// GET /manufacturers/{id}. A missing one is an error matching ErrNotFound.
+func (s *ManufacturersService) Get(ctx context.Context, id ManufacturerID) (*Manufacturer, error) {
+	path := "manufacturers/" + url.PathEscape(id.String())
+	if id.IsZero() {
+		return nil, invalidRequest(http.MethodGet, path, "manufacturer ID is empty")
+	}
+
+	m := new(Manufacturer)
+	if err := s.client.do(ctx, call{method: http.MethodGet, path: path}, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Create adds a manufacturer with POST /manufacturers and returns it as
+// stored, with its ID. An ID that already exists is an error matching
+// ErrConflict. A failure that may have left the manufacturer created
+// matches ErrOutcomeUnknown.
+func (s *ManufacturersService) Create(ctx context.Context, params *ManufacturerCreateParams) (*Manufacturer, error) {
+	const path = "manufacturers"
+	if params == nil || params.Name == "" {
+		return nil, invalidRequest(http.MethodPost, path, "manufacturer name is empty")
+	}
+
+	m := new(Manufacturer)
+	if err := s.client.do(ctx, call{method: http.MethodPost, path: path, form: params}, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (o *ManufacturerListOptions) pageAndSize() (page, size int) {
+	if o == nil {
+		return 0, 0
+	}
+	return o.Page, o.Limit
+}

@@ -1,0 +1,81 @@
+package convoy
+
+import (
+	"iter"
+)
+
+// defaultIteratorPageSize is the page size of the All iterators: the
+// largest count that GET /products and GET /inventory accept, so iterating
+// needs as few requests as the API allows.
+const defaultIteratorPageSize = maxCount
+
+// listOptions is implemented by the list options types; nil receivers
+// return zeros.
+type listOptions interface {
+	pageAndSize() (page, size int)
+}
+
+// checkListOptions rejects a negative page or a page size outside
+// 0..maxSize before anything is sent.
+func checkListOptions(method, path string, opts listOptions, sizeName string, maxSize int) error {
+	page, size := opts.pageAndSize()
+	if page < 0 {
+		return invalidRequest(method, path, "page must be 1 or more, got %d", page)
+	}
+	if size < 0 || size > maxSize {
+		return invalidRequest(method, path, "%s must be 1 to %d, got %d", sizeName, maxSize, size)
+	}
+	return nil
+}
+
+// pointers returns pointers to the elements of items, so a page costs two
+// allocations instead of one per item.
+func pointers[T any](items []T) []*T {
+	ptrs := make([]*T, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	return ptrs
+}
+
+// paginate iterates over the pages fetch returns, from firstPage (0 means
+// 1) on, each of pageSize items. It stops after a page shorter than
+// pageSize, at the first error (yielded once, with a nil item), or when the
+// loop breaks; it fetches a page only when the loop reaches it.
+//
+// Lists are paged by offset, so an item created during the iteration of a
+// newest-first list pushes the rest down: the last item of one page is
+// then the first of the next. Items whose key was on the previous page are
+// therefore skipped. This holds while fewer than pageSize items are
+// created between two page fetches.
+func paginate[T any, K comparable](firstPage, pageSize int, fetch func(page int) ([]*T, error), key func(*T) K) iter.Seq2[*T, error] {
+	return func(yield func(*T, error) bool) {
+		page := max(firstPage, 1)
+		var previous map[K]struct{}
+		for {
+			items, err := fetch(page)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+
+			current := make(map[K]struct{}, len(items))
+			for _, item := range items {
+				k := key(item)
+				current[k] = struct{}{}
+				if _, seen := previous[k]; seen {
+					continue
+				}
+				if !yield(item, nil) {
+					return
+				}
+			}
+
+			if len(items) < pageSize {
+				return
+			}
+			previous = current
+			page++
+		}
+	}
+}
