@@ -1,0 +1,353 @@
+package convoytest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// adminPrefix starts the control routes, which are outside the API and
+// need no API key.
+const adminPrefix = "/_convoy/"
+
+// maxAdminBodyBytes bounds a fixtures upload; fixtures with explicit
+// barcodes take about 100 bytes per item.
+const maxAdminBodyBytes = 256 << 20
+
+// adjustableClock is a clock that /_convoy/clock can move, such as
+// *FakeClock.
+type adjustableClock interface {
+	Clock
+	Set(time.Time)
+	Advance(time.Duration)
+}
+
+type adminStatus struct {
+	Status string `json:"status"`
+}
+
+// adminFault is the JSON form of a fault rule.
+type adminFault struct {
+	ID          int     `json:"id,omitempty"`
+	Left        int     `json:"left,omitempty"`
+	Method      string  `json:"method,omitempty"`
+	Path        string  `json:"path,omitempty"`
+	Times       int     `json:"times,omitempty"`
+	Probability float64 `json:"probability,omitempty"`
+	Latency     string  `json:"latency,omitempty"`     // a time.ParseDuration string, such as "150ms"
+	Status      int     `json:"status,omitempty"`      // sent instead of applying the request
+	RetryAfter  int     `json:"retry_after,omitempty"` // seconds
+	Body        string  `json:"body,omitempty"`        // "json" (default), "html" or "empty"
+	Drop        string  `json:"drop,omitempty"`        // "before" or "after"
+}
+
+type adminJournalEntry struct {
+	Time   int64      `json:"time"`
+	Method string     `json:"method"`
+	Path   string     `json:"path"`
+	Query  url.Values `json:"query"`
+	Form   url.Values `json:"form"`
+	Status int        `json:"status"`
+	Fault  string     `json:"fault,omitempty"`
+}
+
+type adminClock struct {
+	Now     int64  `json:"now,omitempty"`
+	Advance string `json:"advance,omitempty"`
+	Set     *int64 `json:"set,omitempty"`
+}
+
+var bodyNames = []string{"json", "html", "empty"}
+
+var dropNames = []string{"", "before", "after"}
+
+// serveAdmin serves the /_convoy/ control routes to loopback clients, or
+// to any client WithRemoteAdmin.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	if !s.cfg.remoteAdmin && !isLoopback(r.RemoteAddr) {
+		writeResponse(w, errorResponse(errorf(http.StatusForbidden,
+			"%s routes serve loopback clients only; start the server WithRemoteAdmin to allow others", adminPrefix)))
+		return
+	}
+
+	writeResponse(w, s.routeAdmin(w, r))
+}
+
+func isLoopback(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+
+	return ip != nil && ip.IsLoopback()
+}
+
+func (s *Server) routeAdmin(w http.ResponseWriter, r *http.Request) response {
+	name := strings.TrimPrefix(r.URL.Path, adminPrefix)
+	faultID, isFaultPath := strings.CutPrefix(name, "faults/")
+
+	switch {
+	case name == "health":
+		return adminMethods(r, map[string]func() response{
+			http.MethodGet: func() response { return ok(http.StatusOK, adminStatus{Status: "ok"}) },
+		})
+	case name == "reset":
+		return adminMethods(r, map[string]func() response{
+			http.MethodPost: func() response { s.Reset(); return ok(http.StatusOK, adminStatus{Status: "ok"}) },
+		})
+	case name == "journal":
+		return adminMethods(r, map[string]func() response{
+			http.MethodGet:    s.adminJournal,
+			http.MethodDelete: func() response { s.ClearJournal(); return ok(http.StatusOK, adminStatus{Status: "ok"}) },
+		})
+	case name == "faults":
+		return adminMethods(r, map[string]func() response{
+			http.MethodGet:    s.adminFaults,
+			http.MethodPost:   func() response { return s.adminAddFault(w, r) },
+			http.MethodDelete: func() response { s.ClearFaults(); return ok(http.StatusOK, adminStatus{Status: "ok"}) },
+		})
+	case isFaultPath:
+		return adminMethods(r, map[string]func() response{
+			http.MethodDelete: func() response { return s.adminRemoveFault(faultID) },
+		})
+	case name == "clock":
+		return adminMethods(r, map[string]func() response{
+			http.MethodGet:  func() response { return ok(http.StatusOK, adminClock{Now: s.clock.Now().Unix()}) },
+			http.MethodPost: func() response { return s.adminSetClock(w, r) },
+		})
+	case name == "fixtures":
+		return adminMethods(r, map[string]func() response{
+			http.MethodPost: func() response { return s.adminSeed(w, r) },
+		})
+	case name == "snapshot":
+		return adminMethods(r, map[string]func() response{
+			http.MethodGet: func() response { return s.adminSnapshot(r) },
+		})
+	default:
+		return errorResponse(errorf(http.StatusNotFound,
+			"no control route %s; routes: health, reset, journal, faults, faults/{id}, clock, fixtures, snapshot", quote(r.URL.Path)))
+	}
+}
+
+// adminMethods calls the handler for the request method, or returns 405
+// with the allowed methods.
+func adminMethods(r *http.Request, handlers map[string]func() response) response {
+	if handle, found := handlers[r.Method]; found {
+		return handle()
+	}
+
+	allowed := sortedMethods(handlers)
+	e := errorf(http.StatusMethodNotAllowed, "method %s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, allowed)
+	e.header = http.Header{"Allow": {allowed}}
+
+	return errorResponse(e)
+}
+
+func sortedMethods(handlers map[string]func() response) string {
+	var methods []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if _, found := handlers[m]; found {
+			methods = append(methods, m)
+		}
+	}
+
+	return strings.Join(methods, ", ")
+}
+
+// readAdminJSON decodes a JSON request body strictly into v.
+func readAdminJSON(w http.ResponseWriter, r *http.Request, v any) *apiError {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errorf(http.StatusRequestEntityTooLarge, "request body is larger than %d bytes", maxAdminBodyBytes)
+		}
+		return invalidf("reading the request body failed: %v", err)
+	}
+
+	if err := strictUnmarshal(data, v); err != nil {
+		return invalidf("invalid JSON body: %v", err)
+	}
+
+	return nil
+}
+
+func (s *Server) adminJournal() response {
+	entries := s.Journal()
+	out := make([]adminJournalEntry, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, adminJournalEntry{
+			Time: e.Time.Unix(), Method: e.Method, Path: e.Path, Query: e.Query, Form: e.Form, Status: e.Status, Fault: e.Fault,
+		})
+	}
+
+	return ok(http.StatusOK, out)
+}
+
+func (s *Server) adminFaults() response {
+	rules := s.Faults()
+	out := make([]adminFault, 0, len(rules))
+	for _, rule := range rules {
+		f := rule.Fault
+		af := adminFault{
+			ID: rule.ID, Left: rule.Left, Method: f.Method, Path: f.Path, Times: f.Times, Probability: f.Probability,
+			Status: f.Status, RetryAfter: ceilSeconds(f.RetryAfter), Body: bodyNames[f.Body], Drop: dropNames[f.Drop],
+		}
+		if f.Latency > 0 {
+			af.Latency = f.Latency.String()
+		}
+		out = append(out, af)
+	}
+
+	return ok(http.StatusOK, out)
+}
+
+func (s *Server) adminAddFault(w http.ResponseWriter, r *http.Request) response {
+	var af adminFault
+	if apiErr := readAdminJSON(w, r, &af); apiErr != nil {
+		return errorResponse(apiErr)
+	}
+
+	f, err := af.fault()
+	if err != nil {
+		return errorResponse(invalidf("%v", err))
+	}
+
+	id, err := s.AddFault(f)
+	if err != nil {
+		return errorResponse(invalidf("%v", err))
+	}
+
+	return ok(http.StatusCreated, adminFault{ID: id})
+}
+
+// fault converts the JSON form to a Fault.
+func (af *adminFault) fault() (Fault, error) {
+	f := Fault{
+		Method: af.Method, Path: af.Path, Times: af.Times, Probability: af.Probability,
+		Status: af.Status, RetryAfter: time.Duration(af.RetryAfter) * time.Second,
+	}
+
+	if af.Latency != "" {
+		latency, err := time.ParseDuration(af.Latency)
+		if err != nil {
+			return Fault{}, fmt.Errorf("latency %s is not a duration such as \"150ms\"", quote(af.Latency))
+		}
+		f.Latency = latency
+	}
+
+	body := indexOf(bodyNames, af.Body)
+	if af.Body == "" {
+		body = int(BodyJSON)
+	}
+	if body < 0 {
+		return Fault{}, fmt.Errorf("body %s is not one of json, html, empty", quote(af.Body))
+	}
+	f.Body = FaultBody(body)
+
+	drop := indexOf(dropNames, af.Drop)
+	if drop < 0 {
+		return Fault{}, fmt.Errorf("drop %s is not one of before, after", quote(af.Drop))
+	}
+	f.Drop = Drop(drop)
+
+	return f, nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+
+	return -1
+}
+
+func (s *Server) adminRemoveFault(rawID string) response {
+	id, err := strconv.Atoi(rawID)
+	if err != nil || !s.RemoveFault(id) {
+		return errorResponse(errorf(http.StatusNotFound, "no fault rule with id %s", quote(rawID)))
+	}
+
+	return ok(http.StatusOK, adminStatus{Status: "ok"})
+}
+
+func (s *Server) adminSetClock(w http.ResponseWriter, r *http.Request) response {
+	clock, adjustable := s.clock.(adjustableClock)
+	if !adjustable {
+		return errorResponse(errorf(http.StatusConflict,
+			"the server clock cannot be moved; start the server WithClock(NewFakeClock(start))"))
+	}
+
+	var body adminClock
+	if apiErr := readAdminJSON(w, r, &body); apiErr != nil {
+		return errorResponse(apiErr)
+	}
+
+	switch {
+	case body.Set != nil && body.Advance != "":
+		return errorResponse(invalidf("send either set or advance, not both"))
+	case body.Set != nil:
+		clock.Set(time.Unix(*body.Set, 0))
+	case body.Advance != "":
+		d, err := time.ParseDuration(body.Advance)
+		if err != nil {
+			return errorResponse(invalidf("advance %s is not a duration such as \"90s\"", quote(body.Advance)))
+		}
+		clock.Advance(d)
+	default:
+		return errorResponse(invalidf("send {\"advance\": \"90s\"} or {\"set\": <Unix seconds>}"))
+	}
+
+	return ok(http.StatusOK, adminClock{Now: clock.Now().Unix()})
+}
+
+// adminAccount returns the account named by the Authorization header, or
+// the default account when there is none.
+func (s *Server) adminAccount(r *http.Request) (*Account, *apiError) {
+	if r.Header.Get("Authorization") == "" {
+		return s.defaultAccount(), nil
+	}
+
+	a, apiErr := s.authenticate(r.Header.Get("Authorization"))
+	if apiErr != nil {
+		return nil, apiErr
+	}
+
+	return &Account{s: s, a: a}, nil
+}
+
+func (s *Server) adminSeed(w http.ResponseWriter, r *http.Request) response {
+	acc, apiErr := s.adminAccount(r)
+	if apiErr != nil {
+		return errorResponse(apiErr)
+	}
+
+	var f Fixtures
+	if apiErr := readAdminJSON(w, r, &f); apiErr != nil {
+		return errorResponse(apiErr)
+	}
+
+	if err := acc.Seed(&f); err != nil {
+		return errorResponse(invalidf("%v", err))
+	}
+
+	return ok(http.StatusOK, adminStatus{Status: "ok"})
+}
+
+func (s *Server) adminSnapshot(r *http.Request) response {
+	acc, apiErr := s.adminAccount(r)
+	if apiErr != nil {
+		return errorResponse(apiErr)
+	}
+
+	return ok(http.StatusOK, acc.Snapshot())
+}

@@ -1,0 +1,125 @@
+package convoytest
+
+import (
+	"net/url"
+	"sync"
+	"time"
+)
+
+// redacted replaces API keys in journal entries.
+const redacted = "[REDACTED]"
+
+// JournalEntry is one API request as the server recorded it.
+type JournalEntry struct {
+	Time   time.Time  // server clock when the request finished
+	Method string     // HTTP method
+	Path   string     // escaped path, such as "/products/sku/AB%2F1"
+	Query  url.Values // query parameters
+	Form   url.Values // body fields, form-encoded or JSON; nil when the body was not read
+	Status int        // status sent, or that would have been sent; 0 when dropped before applying
+	Fault  string     // kind of fault applied: "latency", "status", "drop_before", "drop_after", or ""
+}
+
+// journal is a ring buffer of the latest requests, so a long soak does
+// not grow memory without bound.
+type journal struct {
+	mu      sync.Mutex
+	entries []JournalEntry
+	next    int // where the next entry goes once the buffer is full
+	size    int
+}
+
+func newJournal(size int) *journal {
+	return &journal{size: size}
+}
+
+func (j *journal) add(e JournalEntry) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+
+	if len(j.entries) < j.size {
+		j.entries = append(j.entries, e)
+		return
+	}
+
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % j.size
+}
+
+// list returns the entries oldest first.
+func (j *journal) list() []JournalEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+
+	out := make([]JournalEntry, 0, len(j.entries))
+	out = append(out, j.entries[j.next:]...)
+	out = append(out, j.entries[:j.next]...)
+	for i := range out {
+		out[i].Query = cloneValues(out[i].Query)
+		out[i].Form = cloneValues(out[i].Form)
+	}
+
+	return out
+}
+
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+
+	out := make(url.Values, len(v))
+	for name, list := range v {
+		out[name] = append([]string(nil), list...)
+	}
+
+	return out
+}
+
+func (j *journal) clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+
+	j.entries = nil
+	j.next = 0
+}
+
+// redact replaces every query or form value equal to the request's
+// Authorization header or to a configured key, so that no key reaches the
+// journal even when a client sends it in the wrong place.
+func (s *Server) redact(e *JournalEntry, authorization string) {
+	secret := func(v string) bool {
+		if v == "" {
+			return false
+		}
+		if v == authorization {
+			return true
+		}
+		for _, a := range s.accounts {
+			if v == a.key {
+				return true
+			}
+		}
+		return false
+	}
+
+	for _, values := range []url.Values{e.Query, e.Form} {
+		for name, list := range values {
+			for i, v := range list {
+				if secret(v) {
+					values[name][i] = redacted
+				}
+			}
+		}
+	}
+}
+
+// Journal returns the recorded API requests, oldest first. Requests to
+// the /_convoy/ control routes are not recorded.
+func (s *Server) Journal() []JournalEntry {
+	return s.journal.list()
+}
+
+// ClearJournal discards the recorded requests.
+func (s *Server) ClearJournal() {
+	s.journal.clear()
+}
