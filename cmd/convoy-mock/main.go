@@ -1,0 +1,188 @@
+// Command convoy-mock serves the convoytest fake Convoy API over HTTP, so
+// programs in any language can test against it.
+//
+//	go run ./cmd/convoy-mock -addr 127.0.0.1:12111 -api-key test_key
+//
+// It prints "listening on http://HOST:PORT" once it accepts connections,
+// logs one line per request to standard error, and shuts down gracefully on
+// SIGINT or SIGTERM, finishing the requests in flight.
+//
+// Flags:
+//
+//	-addr HOST:PORT    address to listen on (default 127.0.0.1:12111; port 0 picks a free port)
+//	-api-key KEY       an API key, each its own account; repeat for more (default test_key)
+//	-fixtures FILE     JSON file of manufacturers, products and inventory loaded into the first key's account
+//	-seed N            seed for generated IDs and barcodes, so runs repeat exactly (default: random)
+//	-remote-admin      serve the /_convoy/ control routes to non-loopback clients too
+//	-log-level LEVEL   debug, info, warn or error (default info)
+//
+// The control routes under /_convoy/ (health, reset, faults, journal, clock,
+// fixtures, snapshot) need no API key; see the convoytest package
+// documentation.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/getconvoy/convoy-go/convoytest"
+)
+
+// Limits of the HTTP server. Request bodies are capped at 1 MiB by the
+// handler itself.
+const (
+	maxHeaderBytes    = 64 << 10
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 15 * time.Second
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "convoy-mock:", err)
+		os.Exit(1)
+	}
+}
+
+// keyList collects the values of a repeatable flag.
+type keyList []string
+
+func (k *keyList) String() string     { return fmt.Sprintf("%d keys", len(*k)) }
+func (k *keyList) Set(v string) error { *k = append(*k, v); return nil }
+
+type config struct {
+	addr        string
+	apiKeys     keyList
+	fixtures    string
+	seed        uint64
+	seedSet     bool
+	remoteAdmin bool
+	logLevel    slog.Level
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet("convoy-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:12111", "`address` to listen on; port 0 picks a free port")
+	fs.Var(&cfg.apiKeys, "api-key", "API `key` accepted by the server, each its own account; repeat for more (default test_key)")
+	fs.StringVar(&cfg.fixtures, "fixtures", "", "JSON `file` of manufacturers, products and inventory loaded into the first key's account")
+	seed := fs.String("seed", "", "`seed` for generated IDs and barcodes, an unsigned integer (default: random)")
+	fs.BoolVar(&cfg.remoteAdmin, "remote-admin", false, "serve the /_convoy/ control routes to non-loopback clients too")
+	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q; all settings are flags, see -help", fs.Arg(0))
+	}
+	if *seed != "" {
+		if _, err := fmt.Sscan(*seed, &cfg.seed); err != nil {
+			return nil, fmt.Errorf("invalid -seed %q: want an unsigned integer", *seed)
+		}
+		cfg.seedSet = true
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return nil, fmt.Errorf("invalid -log-level %q: want debug, info, warn or error", *level)
+	}
+	if len(cfg.apiKeys) == 0 {
+		cfg.apiKeys = keyList{"test_key"}
+	}
+	return cfg, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+
+	opts := []convoytest.Option{convoytest.WithAPIKeys(cfg.apiKeys...), convoytest.WithLogger(logger)}
+	if cfg.seedSet {
+		opts = append(opts, convoytest.WithSeed(cfg.seed))
+	}
+	if cfg.remoteAdmin {
+		opts = append(opts, convoytest.WithRemoteAdmin())
+	}
+	server, err := newServer(opts)
+	if err != nil {
+		return err
+	}
+	if cfg.fixtures != "" {
+		fixtures, err := convoytest.LoadFixturesFile(cfg.fixtures)
+		if err != nil {
+			return err
+		}
+		if err := server.Seed(fixtures); err != nil {
+			return fmt.Errorf("load fixtures %s: %w", cfg.fixtures, err)
+		}
+	}
+
+	listener, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	httpServer := &http.Server{
+		Handler:           server.Handler(),
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	url := "http://" + listener.Addr().String()
+	logger.Info("starting", "addr", listener.Addr().String(), "accounts", len(cfg.apiKeys), "fixtures", cfg.fixtures)
+	fmt.Fprintf(stdout, "listening on %s\n", url)
+
+	served := make(chan error, 1)
+	go func() { served <- httpServer.Serve(listener) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve on %s: %w", url, err)
+	case <-ctx.Done():
+	}
+
+	logger.Info("shutting down", "timeout", shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve on %s: %w", url, err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// newServer builds the fake server, turning a panic on an invalid option
+// into an error for the command line.
+func newServer(opts []convoytest.Option) (server *convoytest.Server, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid settings: %v", strings.TrimPrefix(fmt.Sprint(r), "convoytest: "))
+		}
+	}()
+	return convoytest.New(opts...), nil
+}
