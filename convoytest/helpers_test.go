@@ -47,6 +47,24 @@ func (r result) errorBody(t *testing.T) wireError {
 func do(t *testing.T, s *Server, c call) result {
 	t.Helper()
 
+	res, err := send(s, c)
+	require.NoError(t, err)
+
+	return res
+}
+
+// doNoT is do for goroutines, which must not call require; a transport
+// error comes back as status 0 with the error text as the body.
+func doNoT(s *Server, c call) result {
+	res, err := send(s, c)
+	if err != nil {
+		return result{body: []byte(err.Error())}
+	}
+
+	return res
+}
+
+func send(s *Server, c call) (result, error) {
 	var body io.Reader
 	contentType := ""
 	switch {
@@ -59,7 +77,9 @@ func do(t *testing.T, s *Server, c call) result {
 	}
 
 	req, err := http.NewRequest(c.method, s.URL+c.path, body)
-	require.NoError(t, err)
+	if err != nil {
+		return result{}, err
+	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -75,13 +95,14 @@ func do(t *testing.T, s *Server, c call) result {
 	}
 
 	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return result{}, err
+	}
 	defer resp.Body.Close()
 
 	data, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
 
-	return result{status: resp.StatusCode, header: resp.Header, body: data}
+	return result{status: resp.StatusCode, header: resp.Header, body: data}, err
 }
 
 // startTime returns the fake clock's start in tests.
@@ -114,3 +135,5 @@ func seedCatalog(t *testing.T, s *Server) {
 }
 
 func timeSeconds(n int) time.Duration { return time.Duration(n) * time.Second }
+
+func httptestBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }
