@@ -63,10 +63,6 @@ type adminClock struct {
 	Set     *int64 `json:"set,omitempty"`
 }
 
-var bodyNames = []string{"json", "html", "empty"}
-
-var dropNames = []string{"", "before", "after"}
-
 // serveAdmin serves the /_convoy/ control routes to loopback clients, or
 // to any client WithRemoteAdmin.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +194,7 @@ func (s *Server) adminFaults() response {
 		f := rule.Fault
 		af := adminFault{
 			ID: rule.ID, Left: rule.Left, Method: f.Method, Path: f.Path, Times: f.Times, Probability: f.Probability,
-			Status: f.Status, RetryAfter: ceilSeconds(f.RetryAfter), Body: bodyNames[f.Body], Drop: dropNames[f.Drop],
+			Status: f.Status, RetryAfter: ceilSeconds(f.RetryAfter), Body: f.Body.String(), Drop: f.Drop.String(),
 		}
 		if f.Latency > 0 {
 			af.Latency = f.Latency.String()
@@ -243,32 +239,46 @@ func (af *adminFault) fault() (Fault, error) {
 		f.Latency = latency
 	}
 
-	body := indexOf(bodyNames, af.Body)
-	if af.Body == "" {
-		body = int(BodyJSON)
-	}
-	if body < 0 {
+	body, known := parseFaultBody(af.Body)
+	if !known {
 		return Fault{}, fmt.Errorf("body %s is not one of json, html, empty", quote(af.Body))
 	}
-	f.Body = FaultBody(body)
+	f.Body = body
 
-	drop := indexOf(dropNames, af.Drop)
-	if drop < 0 {
+	drop, known := parseDrop(af.Drop)
+	if !known {
 		return Fault{}, fmt.Errorf("drop %s is not one of before, after", quote(af.Drop))
 	}
-	f.Drop = Drop(drop)
+	f.Drop = drop
 
 	return f, nil
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
+// parseFaultBody reads the name FaultBody.String returns; empty means
+// BodyJSON.
+func parseFaultBody(name string) (FaultBody, bool) {
+	if name == "" {
+		return BodyJSON, true
+	}
+
+	for b := BodyJSON; b <= BodyEmpty; b++ {
+		if name == b.String() {
+			return b, true
 		}
 	}
 
-	return -1
+	return 0, false
+}
+
+// parseDrop reads the name Drop.String returns; empty means DropNone.
+func parseDrop(name string) (Drop, bool) {
+	for d := DropNone; d <= DropAfter; d++ {
+		if name == d.String() {
+			return d, true
+		}
+	}
+
+	return 0, false
 }
 
 func (s *Server) adminRemoveFault(rawID string) response {

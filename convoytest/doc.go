@@ -31,10 +31,10 @@
 //   - The server rejects unknown query parameters and body fields with
 //     400, so a misspelled parameter fails a test instead of being
 //     ignored. The real service may ignore them.
-//   - Lists sort newest first by creation sequence. That matches
+//   - Inventory lists sort newest first by creation sequence. That matches
 //     date_created order unless a fake clock is moved backward between
-//     requests; seeding rejects inventory older than the newest stored
-//     item for the same reason.
+//     requests. For the same reason, seeding rejects inventory older than
+//     the newest stored item.
 //   - limit on GET /manufacturers is capped at 1000; the real service
 //     documents no maximum.
 //   - The state SHIPPED, the rule that any state may follow any other, and

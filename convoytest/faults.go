@@ -22,6 +22,21 @@ const (
 	BodyEmpty                  // no body at all
 )
 
+// String returns "json", "html" or "empty", the names the /_convoy/faults
+// route uses.
+func (b FaultBody) String() string {
+	switch b {
+	case BodyJSON:
+		return "json"
+	case BodyHTML:
+		return "html"
+	case BodyEmpty:
+		return "empty"
+	default:
+		return fmt.Sprintf("FaultBody(%d)", int(b))
+	}
+}
+
 // Drop selects whether a fault closes the connection instead of
 // responding.
 type Drop int
@@ -34,6 +49,21 @@ const (
 	DropBefore      // close the connection without applying the request
 	DropAfter       // apply the request, then close without a response
 )
+
+// String returns "", "before" or "after", the names the /_convoy/faults
+// route uses.
+func (d Drop) String() string {
+	switch d {
+	case DropNone:
+		return ""
+	case DropBefore:
+		return "before"
+	case DropAfter:
+		return "after"
+	default:
+		return fmt.Sprintf("Drop(%d)", int(d))
+	}
+}
 
 // Fault is a rule that changes how the server handles matching API
 // requests, for testing clients against failures. A rule applies its

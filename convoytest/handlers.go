@@ -155,10 +155,10 @@ func paramIndex(rt *route, i int) int {
 // authenticate finds the account of the Authorization header. It compares
 // the key with every account's key in constant time.
 func (s *Server) authenticate(authorization string) (*account, *apiError) {
-	const how = "send the bare key in the header \"Authorization: <API key>\", without a scheme such as Bearer"
+	const howToSend = "send the bare key in the header \"Authorization: <API key>\", without a scheme such as Bearer"
 
 	if authorization == "" {
-		return nil, errorf(http.StatusUnauthorized, "missing API key; %s", how)
+		return nil, errorf(http.StatusUnauthorized, "missing API key; %s", howToSend)
 	}
 
 	var found *account
@@ -172,10 +172,10 @@ func (s *Server) authenticate(authorization string) (*account, *apiError) {
 	}
 
 	if scheme, _, ok := strings.Cut(authorization, " "); ok && strings.EqualFold(scheme, "Bearer") {
-		return nil, errorf(http.StatusUnauthorized, "invalid API key: the %s scheme is not used; %s", scheme, how)
+		return nil, errorf(http.StatusUnauthorized, "invalid API key: the %s scheme is not used; %s", scheme, howToSend)
 	}
 
-	return nil, errorf(http.StatusUnauthorized, "invalid API key; %s", how)
+	return nil, errorf(http.StatusUnauthorized, "invalid API key; %s", howToSend)
 }
 
 // closestRoute names the route nearest to a request path by edit
@@ -291,8 +291,8 @@ func (s *Server) createManufacturer(req *request) response {
 	if apiErr != nil {
 		return errorResponse(apiErr)
 	}
-	id, given := f["manufacturer_id"]
-	if given {
+	id, hasID := f["manufacturer_id"]
+	if hasID {
 		if apiErr := checkField("manufacturer_id", id, 1, maxIDLen); apiErr != nil {
 			return errorResponse(apiErr)
 		}
@@ -302,7 +302,7 @@ func (s *Server) createManufacturer(req *request) response {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 
-	if !given {
+	if !hasID {
 		id = s.newManufacturerID(a)
 	}
 	if _, exists := a.manufacturerByID[id]; exists {
@@ -486,7 +486,7 @@ func (s *Server) createInventory(req *request) response {
 	if apiErr != nil {
 		return errorResponse(apiErr)
 	}
-	if _, given := f["quantity"]; !given {
+	if _, found := f["quantity"]; !found {
 		return errorResponse(invalidf("missing required field quantity"))
 	}
 	quantity, apiErr := intParam(f, "quantity", 0, 1, s.cfg.maxQuantity)

@@ -25,7 +25,7 @@ type JournalEntry struct {
 type journal struct {
 	mu      sync.Mutex
 	entries []JournalEntry
-	next    int // where the next entry goes once the buffer is full
+	next    int // index of the entry the next add overwrites once the buffer is full
 	size    int
 }
 

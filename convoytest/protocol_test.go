@@ -117,7 +117,7 @@ func TestBodyTooLarge(t *testing.T) {
 
 	big := "sku=sku1234&quantity=1&pad=" + strings.Repeat("x", maxBodyBytes)
 
-	// With a Content-Length the server answers before reading the body.
+	// With a Content-Length the server responds before reading the body.
 	req, err := http.NewRequest("POST", s.URL+"/inventory", strings.NewReader(big))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

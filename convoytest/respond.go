@@ -10,9 +10,8 @@ import (
 	"time"
 )
 
-// response is what a handler returns; Server.respond writes it. Keeping
-// one writer puts the error envelope, the journal and logging in one
-// place.
+// response is the result of a handler, written by Server.respond. One
+// writer keeps the error envelope, the journal and logging in one place.
 type response struct {
 	status      int
 	body        any    // written as JSON unless raw is set
@@ -46,11 +45,12 @@ type request struct {
 	fault  string     // kind of the fault applied, if any
 }
 
-// respond writes resp, then records the request in the journal and the
-// log.
+// respond records the request in the journal and the log, then writes
+// resp. Recording first means a client that has its response already finds
+// the request in Journal.
 func (s *Server) respond(req *request, resp response) {
-	writeResponse(req.w, resp)
 	s.record(req, resp.status)
+	writeResponse(req.w, resp)
 }
 
 // writeResponse writes resp with its headers, encoding a JSON body.

@@ -229,12 +229,13 @@ type Account struct {
 func (acc *Account) APIKey() string { return acc.a.key }
 
 // Seed adds the fixtures' manufacturers, then products, then inventory.
-// It returns an error, and changes nothing, when any entry is invalid:
-// text outside the API's rules, a duplicate ID, SKU or barcode, a
-// reference to a missing manufacturer or SKU, an unknown state, or
-// inventory older than the newest stored item (items are stored oldest
-// first, so lists stay sorted by date_created). After a successful call,
-// Server.Reset returns the account to this data.
+// It returns an error and changes nothing when any entry is invalid. An
+// entry is invalid when its text breaks the API's rules, its ID, SKU or
+// barcode exists, it names a missing manufacturer or SKU, or its state is
+// unknown. Inventory older than the newest stored item is invalid too,
+// because items are stored oldest first so that lists stay sorted by
+// date_created. After a successful call, Server.Reset returns the account
+// to this data.
 func (acc *Account) Seed(f *Fixtures) error {
 	a := acc.a
 	a.mu.Lock()
@@ -399,10 +400,11 @@ type seedPlan struct {
 	itemCount     int
 }
 
-// plannedItems is quantity alike items; a zero barcode means generated.
+// plannedItems is quantity alike items, with generated barcodes unless
+// explicit is set.
 type plannedItems struct {
 	barcode  uuid
-	given    bool
+	explicit bool // barcode came from the caller
 	created  int64
 	modified int64
 	product  int32
@@ -567,7 +569,7 @@ func (s *Server) planItems(a *account, it InventoryItem, skus map[string]int32, 
 		return plannedItems{}, fmt.Errorf("an inventory item with barcode %s already exists", quote(it.Barcode))
 	}
 	barcodes[barcode] = true
-	planned.barcode, planned.given = barcode, true
+	planned.barcode, planned.explicit = barcode, true
 
 	return planned, nil
 }
@@ -585,7 +587,7 @@ func (s *Server) applySeed(a *account, plan *seedPlan) {
 	for _, planned := range plan.items {
 		for range planned.quantity {
 			barcode := planned.barcode
-			if !planned.given {
+			if !planned.explicit {
 				barcode = s.unusedUUID(a.hasItemBarcode)
 			}
 			a.addItem(item{barcode: barcode, created: planned.created, modified: planned.modified, product: planned.product, state: planned.state})
@@ -622,4 +624,15 @@ func (s *Server) InventoryItem(barcode string) (InventoryItem, bool) {
 // Account.CountInventory.
 func (s *Server) CountInventory(state, sku string) int {
 	return s.defaultAccount().CountInventory(state, sku)
+}
+
+// Manufacturer returns a manufacturer of the default account; see
+// Account.Manufacturer.
+func (s *Server) Manufacturer(id string) (Manufacturer, bool) {
+	return s.defaultAccount().Manufacturer(id)
+}
+
+// Product returns a product of the default account; see Account.Product.
+func (s *Server) Product(sku string) (Product, bool) {
+	return s.defaultAccount().Product(sku)
 }

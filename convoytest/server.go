@@ -20,7 +20,7 @@ const (
 	DefaultJournalSize = 10000
 )
 
-// defaultStates returns the inventory states a Server knows unless
+// defaultStates returns the inventory states a Server accepts unless
 // WithStates replaces them.
 func defaultStates() []string {
 	return []string{"INVENTORIED", "PACKED", "SHIPPED"}
@@ -185,7 +185,7 @@ func (c *config) validate() error {
 	seen := make(map[string]bool, len(c.keys))
 	for _, key := range c.keys {
 		if key == "" || checkText("API key", key) != nil {
-			return errors.New("an API key is empty or contains space at its ends, control characters or invalid UTF-8")
+			return errors.New("WithAPIKeys got an invalid key: a key must be non-empty UTF-8 without control characters or leading or trailing space")
 		}
 		if seen[key] {
 			return errors.New("WithAPIKeys got the same key twice")
@@ -282,7 +282,9 @@ func (s *Server) Close() {
 
 // Shutdown stops accepting connections, ends latency faults that are
 // waiting (their requests get 503), and waits for the requests in flight
-// to finish or for ctx to end, whichever comes first.
+// to finish or for ctx to end, whichever comes first. When another
+// http.Server serves Handler, Shutdown only ends the latency waits: call
+// it before that server's own Shutdown.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	if s.http == nil {
