@@ -43,7 +43,10 @@ type Drop int
 
 // Connection drops. Go's http.Transport resends a GET or PUT on its own
 // when a reused keep-alive connection closes before any response, so a
-// client built on it may not see a dropped idempotent request.
+// client built on it may not see a dropped idempotent request. Under a
+// ResponseWriter that cannot be hijacked (HTTP/2, httptest.ResponseRecorder)
+// the handler panics with http.ErrAbortHandler instead, which net/http
+// turns into an aborted stream.
 const (
 	DropNone   Drop = iota
 	DropBefore      // close the connection without applying the request

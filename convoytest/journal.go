@@ -2,12 +2,20 @@ package convoytest
 
 import (
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
 
 // redacted replaces API keys in journal entries.
 const redacted = "[REDACTED]"
+
+// Bounds of what one journal entry keeps, so that a full journal of
+// requests with 1 MiB bodies stays small.
+const (
+	maxJournalFields     = 32
+	maxJournalValueBytes = 1024
+)
 
 // JournalEntry is one API request as the server recorded it.
 type JournalEntry struct {
@@ -16,6 +24,8 @@ type JournalEntry struct {
 	Path   string     // escaped path, such as "/products/sku/AB%2F1"
 	Query  url.Values // query parameters
 	Form   url.Values // body fields, form-encoded or JSON; nil when the body was not read
+	// Query and Form keep at most 32 names, and values over 1 KiB are cut
+	// and end in "...".
 	Status int        // status sent, or that would have been sent; 0 when dropped before applying
 	Fault  string     // kind of fault applied: "latency", "status", "drop_before", "drop_after", or ""
 }
@@ -57,6 +67,29 @@ func (j *journal) list() []JournalEntry {
 	for i := range out {
 		out[i].Query = cloneValues(out[i].Query)
 		out[i].Form = cloneValues(out[i].Form)
+	}
+
+	return out
+}
+
+// boundValues returns v cut to maxJournalFields names (the first in
+// sorted order) and values of at most maxJournalValueBytes.
+func boundValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+
+	out := make(url.Values, min(len(v), maxJournalFields))
+	for _, name := range sortedNames(v) {
+		if len(out) == maxJournalFields {
+			break
+		}
+		for _, value := range v[name] {
+			if len(value) > maxJournalValueBytes {
+				value = strings.ToValidUTF8(value[:maxJournalValueBytes], "") + "..."
+			}
+			out[name] = append(out[name], value)
+		}
 	}
 
 	return out

@@ -1,7 +1,9 @@
 package convoytest
 
 import (
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +76,21 @@ func TestJournalCopies(t *testing.T) {
 	s.Journal()[0].Query.Set("page", "changed")
 
 	assert.Equal(t, "1", s.Journal()[0].Query.Get("page"))
+}
+
+func TestJournalBoundsValues(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+
+	form := url.Values{"a": {strings.Repeat("n", 5000)}}
+	for i := range 40 {
+		form.Set(fmt.Sprintf("f%02d", i), "v")
+	}
+	res := do(t, s, call{method: "POST", path: "/manufacturers", form: form})
+	require.Equal(t, 400, res.status)
+
+	entry := s.Journal()[0]
+	assert.Len(t, entry.Form, maxJournalFields)
+	assert.Len(t, entry.Form.Get("f00"), 1)
+	assert.Equal(t, strings.Repeat("n", maxJournalValueBytes)+"...", entry.Form.Get("a"))
 }

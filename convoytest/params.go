@@ -106,14 +106,8 @@ func checkField(name, value string, minLen, maxLen int) *apiError {
 // allowed, repeated names and values that fail checkText. where names the
 // origin for messages, such as "query parameter" or "field".
 func newFields(values url.Values, where string, allowed []string) (fields, *apiError) {
-	names := make([]string, 0, len(values))
-	for name := range values {
-		names = append(names, name)
-	}
-	sort.Strings(names) // report the same error for the same input every time
-
 	f := make(fields, len(values))
-	for _, name := range names {
+	for _, name := range sortedNames(values) { // the same input gets the same error every time
 		if !contains(allowed, name) {
 			return nil, unknownField(where, name, allowed)
 		}
@@ -129,6 +123,16 @@ func newFields(values url.Values, where string, allowed []string) (fields, *apiE
 	}
 
 	return f, nil
+}
+
+func sortedNames(values url.Values) []string {
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+
+	return names
 }
 
 func unknownField(where, name string, allowed []string) *apiError {

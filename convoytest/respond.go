@@ -118,6 +118,7 @@ func (s *Server) record(req *request, status int) {
 	if entry.Query == nil {
 		entry.Query, _ = url.ParseQuery(r.URL.RawQuery)
 	}
+	entry.Query, entry.Form = boundValues(entry.Query), boundValues(entry.Form)
 	s.redact(&entry, r.Header.Get("Authorization"))
 	s.journal.add(entry)
 
