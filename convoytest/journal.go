@@ -26,8 +26,8 @@ type JournalEntry struct {
 	Form   url.Values // body fields, form-encoded or JSON; nil when the body was not read
 	// Query and Form keep at most 32 names, and values over 1 KiB are cut
 	// and end in "...".
-	Status int        // status sent, or that would have been sent; 0 when dropped before applying
-	Fault  string     // kind of fault applied: "latency", "status", "drop_before", "drop_after", or ""
+	Status int    // status sent, or that would have been sent; 0 when dropped before applying
+	Fault  string // kind of fault applied: "latency", "status", "drop_before", "drop_after", or ""
 }
 
 // journal is a ring buffer of the latest requests, so a long soak does
