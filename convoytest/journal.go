@@ -17,17 +17,17 @@ const (
 	maxJournalValueBytes = 1024
 )
 
-// JournalEntry is one API request as the server recorded it.
+// JournalEntry is one API request as the server recorded it. Query and
+// Form keep at most 32 names, and values over 1 KiB are cut and end in
+// "...".
 type JournalEntry struct {
 	Time   time.Time  // server clock when the request finished
 	Method string     // HTTP method
 	Path   string     // escaped path, such as "/products/sku/AB%2F1"
 	Query  url.Values // query parameters
 	Form   url.Values // body fields, form-encoded or JSON; nil when the body was not read
-	// Query and Form keep at most 32 names, and values over 1 KiB are cut
-	// and end in "...".
-	Status int    // status sent, or that would have been sent; 0 when dropped before applying
-	Fault  string // kind of fault applied: "latency", "status", "drop_before", "drop_after", or ""
+	Status int        // status sent, or that would have been sent; 0 when dropped before applying
+	Fault  string     // kind of fault applied: "latency", "status", "drop_before", "drop_after", or ""
 }
 
 // journal is a ring buffer of the latest requests, so a long soak does
