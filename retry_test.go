@@ -251,8 +251,8 @@ type cancelOnWarn struct {
 }
 
 func (h cancelOnWarn) Enabled(context.Context, slog.Level) bool { return true }
-func (h cancelOnWarn) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h cancelOnWarn) WithGroup(string) slog.Handler           { return h }
+func (h cancelOnWarn) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h cancelOnWarn) WithGroup(string) slog.Handler            { return h }
 func (h cancelOnWarn) Handle(_ context.Context, r slog.Record) error {
 	if r.Level == slog.LevelWarn {
 		h.cancel()
