@@ -390,4 +390,3 @@ func TestIteratorManufacturersAndProducts(t *testing.T) {
 		"/products?count=2&manufacturer_id=1&page=3",
 	}, queries)
 }
-
