@@ -141,14 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	httpServer := &http.Server{
-		Handler:           server.Handler(),
-		MaxHeaderBytes:    maxHeaderBytes,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		IdleTimeout:       idleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	httpServer := newHTTPServer(server.Handler(), logger)
 
 	url := "http://" + listener.Addr().String()
 	logger.Info("starting", "addr", listener.Addr().String(), "accounts", len(cfg.apiKeys), "fixtures", cfg.fixtures)
@@ -174,6 +167,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// newHTTPServer returns the HTTP server for handler with the limits
+// above, so a slow or oversized client cannot hold a connection or memory
+// for long. It sets no write timeout, because latency faults may delay a
+// response for as long as a test asks.
+func newHTTPServer(handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // newServer builds the fake server, turning a panic on an invalid option
