@@ -21,7 +21,7 @@ const endlessBodySize = 64 << 20
 // socket buffers included.
 const maxBytesRead = 16 << 20
 
-// endlessBodyServer answers with status and then writes open, followed
+// endlessBodyServer responds with status and then writes open, followed
 // by chunk repeated, until endlessBodySize bytes are written or the
 // client closes the connection. It returns the bytes written so far.
 func endlessBodyServer(t *testing.T, status int, open, chunk string) (*httptest.Server, *atomic.Int64) {

@@ -25,9 +25,9 @@ type cannedResponse struct {
 	body        []byte
 }
 
-// cannedServer answers the first request after set with the response
-// set, and later ones with an empty list, so that an iterator ends after
-// its second page. Fuzz functions run one input at a time per process, so
+// cannedServer responds to the first request after set with the response
+// set, and to later ones with an empty list, so that an iterator ends
+// after its second page. Fuzz functions run one input at a time per process, so
 // one server serves them all.
 type cannedServer struct {
 	mu     sync.Mutex

@@ -27,8 +27,8 @@ const (
 )
 
 // TestAccountIsolation tries every read and write of account B on the
-// data of account A and checks that B sees nothing of it and changes
-// nothing in it.
+// data of account A and checks that B gets none of it and changes none
+// of it.
 func TestAccountIsolation(t *testing.T) {
 	t.Parallel()
 	server := convoytest.NewServer(t, convoytest.WithAPIKeys(keyA, keyB), convoytest.WithSeed(7))
@@ -198,11 +198,11 @@ func TestKeyWithLineBreakRejected(t *testing.T) {
 	assert.Zero(t, requests.Load(), "requests sent")
 }
 
-// TestPlainHTTPRefused checks that an http base URL to a host that is not
-// loopback is refused by NewClient. The client's dialer fails the test if
+// TestPlainHTTPRejected checks that NewClient rejects an http base URL to a
+// host that is not loopback. The client's dialer fails the test if
 // it is ever called, so nothing leaves the machine even if a check is
 // missing.
-func TestPlainHTTPRefused(t *testing.T) {
+func TestPlainHTTPRejected(t *testing.T) {
 	t.Parallel()
 	var dials atomic.Int32
 	noDial := &http.Client{Transport: &http.Transport{
@@ -213,7 +213,7 @@ func TestPlainHTTPRefused(t *testing.T) {
 		},
 	}}
 
-	refused := []string{
+	rejected := []string{
 		"http://api.getconvoy.com/",
 		"http://api.example.invalid:8080/v1/",
 		"HTTP://api.example.invalid/",
@@ -225,7 +225,7 @@ func TestPlainHTTPRefused(t *testing.T) {
 		"http://[fe80::1]/",
 		"http://0x7f000001/",
 	}
-	for _, base := range refused {
+	for _, base := range rejected {
 		c, err := convoy.NewClient("sk_plain_http", convoy.WithBaseURL(base), convoy.WithHTTPClient(noDial))
 		require.Error(t, err, base)
 		assert.Nil(t, c, base)
@@ -244,9 +244,9 @@ func TestPlainHTTPRefused(t *testing.T) {
 }
 
 // TestPathSegmentsStayInResource creates records whose SKU or ID looks
-// like a path and checks that each request reaches the record it names,
-// never another route, and that no dot segment goes over the wire, where
-// a proxy normalizing the URL would resolve it.
+// like a path. Each request must reach the record it names, never another
+// route, and send no dot segment, which a proxy normalizing the URL would
+// resolve.
 func TestPathSegmentsStayInResource(t *testing.T) {
 	t.Parallel()
 	values := []string{"../manufacturers", "%2e%2e", "%2E%2E/", "sku/..", "a/../../manufacturers", "..%2F", "?page=2", "#top", "%", "..;x", "./."}

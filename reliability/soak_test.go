@@ -89,7 +89,7 @@ type postCall struct {
 	barcodes       []string              // inventory, on success
 }
 
-// itemModel is what a worker knows of the state of one of its items.
+// itemModel holds the states one of a worker's items may be in.
 type itemModel struct {
 	state   convoy.InventoryState   // set by the last successful update
 	pending []convoy.InventoryState // set by updates that failed since then, any of which may have been applied
@@ -358,7 +358,7 @@ func (w *soakWorker) allProducts() {
 
 // freeSKU returns a product SKU that no inventory call has used, seeding a
 // batch of new products when the worker has none left. Each inventory
-// create gets its own SKU, so the items of one call can be told apart.
+// create gets its own SKU, so the items of one call can be identified.
 func (w *soakWorker) freeSKU() (string, error) {
 	if len(w.freeSKUs) == 0 {
 		batch := make([]convoytest.Product, 32)
@@ -797,9 +797,9 @@ func checkJournalMatchesAttempts(t *testing.T, journal []convoytest.JournalEntry
 	assert.Equal(t, client, server, "POST attempts by path and status: client (expected) and server journal (actual)")
 }
 
-// checkAppliedErrors checks that every POST the server applied but
-// answered with a dropped connection reached its caller as
-// ErrOutcomeUnknown: their numbers must match.
+// checkAppliedErrors checks that every POST the server applied before
+// dropping the connection reached its caller as ErrOutcomeUnknown, by
+// comparing their numbers.
 func checkAppliedErrors(t *testing.T, server *convoytest.Server, journal []convoytest.JournalEntry, workers []*soakWorker) {
 	t.Helper()
 	appliedDrops := 0

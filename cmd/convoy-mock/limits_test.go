@@ -79,7 +79,7 @@ func TestMockServesWhileSlowClientWaits(t *testing.T) {
 	status, _ := m.send(t, http.MethodGet, "/inventory", "test_key", nil)
 	assert.Equal(t, http.StatusOK, status)
 
-	// The server does not answer a request whose headers never end.
+	// The server sends nothing for a request whose headers never end.
 	require.NoError(t, conn.SetReadDeadline(time.Now().Add(200*time.Millisecond)))
 	_, err = bufio.NewReader(conn).ReadByte()
 	var netErr net.Error

@@ -172,7 +172,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // newHTTPServer returns the HTTP server for handler with the limits
 // above, so a slow or oversized client cannot hold a connection or memory
 // for long. It sets no write timeout, because latency faults may delay a
-// response for as long as a test asks.
+// response for as long as a fault rule sets.
 func newHTTPServer(handler http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
 		Handler:           handler,
