@@ -84,7 +84,9 @@ func WithBaseURL(baseURL string) Option {
 // WithHTTPClient sets the HTTP client that sends requests, for example to
 // set a per-attempt Timeout or a custom Transport. The default is a client
 // with its own pooled transport and no timeout, so calls are bounded by
-// their context only.
+// their context only. go-retryablehttp closes the client's idle
+// connections after a call that failed, so a client shared with other code
+// loses its idle connections then.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -132,9 +134,9 @@ func WithMaxRetries(n int) Option {
 // WithRetryWait sets the bounds of the wait between attempts. The wait
 // starts at minWait, doubles with each retry, gets up to 50% random jitter
 // and never exceeds maxWait. A Retry-After header from the server replaces
-// the computed wait; one longer than maxWait is not waited for, and the
-// error is returned at once with Error.RetryAfter set. The defaults are
-// 0.5 s and 30 s.
+// the computed wait. A Retry-After longer than maxWait is not waited for:
+// the error is returned at once with Error.RetryAfter set. The defaults
+// are 0.5 s and 30 s.
 func WithRetryWait(minWait, maxWait time.Duration) Option {
 	return func(c *Client) error {
 		if minWait < 0 || maxWait < minWait {
@@ -281,7 +283,7 @@ type call struct {
 // query and form body, send with retries, and decode a 2xx JSON body into
 // out (which may be nil). Every failure is returned as an *Error.
 func (c *Client) do(ctx context.Context, in call, out any) error {
-	st := &requestState{method: in.method, path: "/" + in.path}
+	st := &requestState{Context: ctx, method: in.method, path: in.path}
 	if err := ctx.Err(); err != nil {
 		return st.transportError(err)
 	}
@@ -293,7 +295,7 @@ func (c *Client) do(ctx context.Context, in call, out any) error {
 			return st.invalid(fmt.Sprintf("encode query: %v", err))
 		}
 		if len(values) > 0 {
-			target += "?" + values.Encode()
+			target = c.baseURL + in.path + "?" + values.Encode()
 		}
 	}
 	var body any // stays a nil interface without a form, so no body is sent
@@ -305,7 +307,7 @@ func (c *Client) do(ctx context.Context, in call, out any) error {
 		body = []byte(values.Encode())
 	}
 
-	req, err := retryablehttp.NewRequestWithContext(withRequestState(ctx, st), in.method, target, body)
+	req, err := retryablehttp.NewRequestWithContext(st, in.method, target, body)
 	if err != nil {
 		return st.invalid(fmt.Sprintf("build request: %v", err))
 	}

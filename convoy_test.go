@@ -86,7 +86,7 @@ type requestRecord struct {
 	body                            string
 }
 
-// recordingServer answers every request with body and records it.
+// recordingServer records every request and responds with body.
 func recordingServer(t *testing.T, status int, body string, opts ...Option) (*Client, func() []requestRecord) {
 	t.Helper()
 	var mu sync.Mutex

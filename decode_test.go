@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// serveSample answers every request with body, as the server would.
+// serveSample responds to every request with body.
 func serveSample(t *testing.T, status int, body string) *Client {
 	t.Helper()
 	c, _ := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

@@ -36,7 +36,7 @@
 //
 // Failed GET and PUT requests are retried up to 3 times on connection
 // errors, timeouts and 429, 500, 502, 503 and 504 responses, with
-// exponential backoff and jitter between 0.5 s and 30 s; a Retry-After
+// exponential backoff and jitter between 0.5 s and 30 s. A Retry-After
 // header replaces the computed wait. A POST creates records, so it is
 // retried only when the server cannot have acted on it: the connection was
 // never established, or the response was 429, or 503 with Retry-After.

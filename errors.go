@@ -26,14 +26,14 @@ var (
 	// ErrConflict matches a 409 response: the manufacturer ID or SKU
 	// already exists.
 	ErrConflict = errors.New("convoy: conflict")
-	// ErrRateLimited matches a 429 response; Error.RetryAfter says when to
-	// try again.
+	// ErrRateLimited matches a 429 response. Error.RetryAfter is the wait
+	// the server requested.
 	ErrRateLimited = errors.New("convoy: rate limited")
 	// ErrServer matches any 5xx response.
 	ErrServer = errors.New("convoy: server error")
 	// ErrOutcomeUnknown matches a failed POST that may have reached the
 	// server: the connection was lost after the request was sent, the
-	// attempt timed out, the server answered 500, 502 or 504 (or 503
+	// attempt timed out, the server returned 500, 502 or 504 (or 503
 	// without Retry-After), or a success response could not be read. The
 	// manufacturer, product or inventory items may have been created, so
 	// check before sending the request again.
@@ -85,6 +85,7 @@ func (e *Error) Error() string {
 	b.WriteByte(' ')
 	b.WriteString(e.Path)
 	b.WriteString(": ")
+
 	if e.StatusCode != 0 {
 		b.WriteString(strconv.Itoa(e.StatusCode))
 		b.WriteByte(' ')
@@ -103,6 +104,7 @@ func (e *Error) Error() string {
 	case e.Err != nil:
 		b.WriteString(e.Err.Error())
 	}
+
 	if e.RetryAfter > 0 {
 		b.WriteString("; retry after ")
 		b.WriteString(e.RetryAfter.String())
@@ -265,7 +267,7 @@ func (c *Client) responseError(st *requestState, resp *http.Response) *Error {
 		Message:        c.redact(message),
 		RetryAfter:     retryAfter,
 		Method:         st.method,
-		Path:           st.path,
+		Path:           st.displayPath(),
 		Attempts:       st.attempts,
 		outcomeUnknown: statusOutcomeUnknown(st.method, resp.StatusCode, hasRetryAfter),
 	}
@@ -282,12 +284,12 @@ func (c *Client) redact(s string) string {
 
 // invalid returns the error for a request rejected before sending.
 func (st *requestState) invalid(message string) *Error {
-	return &Error{Code: codeInvalidRequest, Message: message, Method: st.method, Path: st.path}
+	return &Error{Code: codeInvalidRequest, Message: message, Method: st.method, Path: st.displayPath()}
 }
 
 // invalidRequest returns the error for a request rejected before sending.
 func invalidRequest(method, path, format string, args ...any) error {
-	st := &requestState{method: method, path: "/" + path}
+	st := &requestState{method: method, path: path}
 	return st.invalid(fmt.Sprintf(format, args...))
 }
 
@@ -301,7 +303,7 @@ func (st *requestState) transportError(err error) *Error {
 		Message:        st.message,
 		RetryAfter:     st.retryAfter,
 		Method:         st.method,
-		Path:           st.path,
+		Path:           st.displayPath(),
 		Attempts:       st.attempts,
 		Err:            err,
 		outcomeUnknown: st.mayHaveActed,
@@ -316,7 +318,7 @@ func (st *requestState) decodeError(status int, err error) *Error {
 		StatusCode:     status,
 		Message:        "invalid response body",
 		Method:         st.method,
-		Path:           st.path,
+		Path:           st.displayPath(),
 		Attempts:       st.attempts,
 		Err:            fmt.Errorf("decode JSON: %w", err),
 		outcomeUnknown: st.method == http.MethodPost,

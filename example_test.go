@@ -13,7 +13,7 @@ import (
 	"github.com/getconvoy/convoy-go"
 )
 
-// demoServer stands in for the Convoy API on 127.0.0.1, answering as the
+// demoServer serves part of the Convoy API on 127.0.0.1, responding as the
 // API reference shows.
 func demoServer() *httptest.Server {
 	mux := http.NewServeMux()

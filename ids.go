@@ -9,9 +9,9 @@ import (
 )
 
 // ManufacturerID identifies a manufacturer. The API sends it either as a
-// JSON number (1) or as a JSON string ("M3f1c..."); a ManufacturerID keeps
-// which form it came in and its exact text, so numbers of any size, with
-// any digits, survive decoding and re-encoding unchanged. It is comparable
+// JSON number (1) or as a JSON string ("M3f1c..."). A ManufacturerID keeps
+// its form and its exact text, so numbers of any size survive decoding and
+// re-encoding unchanged. It is comparable
 // and usable as a map key: NumericID(1) and StringID("1") are different
 // values, just as the JSON 1 and "1" are.
 type ManufacturerID struct {

@@ -149,12 +149,13 @@ func (s *InventoryService) List(ctx context.Context, opts *InventoryListOptions)
 //
 // Do not change items so that they leave the filter while iterating over
 // it, such as packing every INVENTORIED item inside a loop over
-// All(ctx, &InventoryListOptions{State: StateInventoried}): pages are
+// All(ctx, &InventoryListOptions{State: StateInventoried}). Pages are
 // offsets, so each item leaving the filter moves a later one onto a page
-// already read, and about half of them are skipped. Instead, fetch page 1
-// of the filter with List, update what it returns, and repeat until it
-// comes back empty; or collect the items with All first and update them
-// after the loop. See the package documentation under "Iterating".
+// already read, and that item is skipped; updating every item skips every
+// second page. Instead, fetch page 1 of the filter with List, update what
+// it returns, and repeat until it comes back empty. Or collect the items
+// with All first and update them after the loop. See the package
+// documentation under "Iterating".
 func (s *InventoryService) All(ctx context.Context, opts *InventoryListOptions) iter.Seq2[*InventoryItem, error] {
 	o := InventoryListOptions{}
 	if opts != nil {

@@ -39,9 +39,9 @@ func pointers[T any](items []T) []*T {
 }
 
 // paginate iterates over the pages fetch returns, from firstPage (0 means
-// 1) on, each of pageSize items. It stops after a page shorter than
-// pageSize, at the first error (yielded once, with a nil item), or when the
-// loop breaks; it fetches a page only when the loop reaches it.
+// 1) on, each of pageSize items. It fetches a page only when the loop
+// reaches it. It stops after a page shorter than pageSize, at the first
+// error (yielded once, with a nil item), or when the loop breaks.
 //
 // Lists are paged by offset, so an item created during the iteration of a
 // newest-first list pushes the rest down: the last item of one page is

@@ -21,7 +21,7 @@ type inventoryServer struct {
 	next     int
 	requests []string // query of every GET
 	puts     map[string]int
-	failPage int // answer this page with 400
+	failPage int // respond to this page with 400
 	// afterPage runs, under the lock, after a GET page is served.
 	afterPage func(s *inventoryServer, page int)
 }

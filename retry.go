@@ -15,10 +15,10 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// The retry policy. go-retryablehttp runs the attempt loop; this file
-// supplies its CheckRetry, Backoff and ErrorHandler, because its defaults
-// retry a POST after a timeout, never cap Retry-After, log to stderr and
-// replace the final status with "giving up after N attempts".
+// The retry policy. go-retryablehttp runs the attempt loop, and this file
+// supplies its CheckRetry, Backoff and ErrorHandler. Its own defaults (as
+// of v0.7.8) retry a POST after a timeout, never cap Retry-After, log to
+// stderr and replace the final status with "giving up after N attempts".
 //
 // Which failures are retried:
 //
@@ -37,10 +37,14 @@ import (
 // maximum wait stops the retries.
 
 // requestState follows one call through the attempt loop. The loop passes
-// only the request's context to CheckRetry, so the state travels there.
+// only the request's context to CheckRetry, so the state travels as that
+// context: it wraps the caller's context and returns itself for
+// requestStateKey, which saves the allocation of a context.WithValue.
 type requestState struct {
+	context.Context
+
 	method   string
-	path     string // as shown in errors and logs
+	path     string // relative to the base URL, as in call.path
 	attempts int
 	started  time.Time // start of the current attempt; set only with a logger
 
@@ -58,8 +62,18 @@ type requestState struct {
 
 type requestStateKey struct{}
 
-func withRequestState(ctx context.Context, st *requestState) context.Context {
-	return context.WithValue(ctx, requestStateKey{}, st)
+// Value returns st for requestStateKey and defers every other key to the
+// caller's context.
+func (st *requestState) Value(key any) any {
+	if key == (requestStateKey{}) {
+		return st
+	}
+	return st.Context.Value(key)
+}
+
+// displayPath returns the request path as errors and logs show it.
+func (st *requestState) displayPath() string {
+	return "/" + st.path
 }
 
 func requestStateFrom(ctx context.Context) *requestState {
@@ -265,7 +279,7 @@ func (c *Client) logAttempt(ctx context.Context, st *requestState, resp *http.Re
 	}
 	attrs := []slog.Attr{
 		slog.String("method", st.method),
-		slog.String("path", st.path),
+		slog.String("path", st.displayPath()),
 		slog.Int("status", statusOf(resp)),
 		slog.Int("attempt", st.attempts),
 		slog.Duration("duration", time.Since(st.started)),
@@ -282,7 +296,7 @@ func (c *Client) logRetry(ctx context.Context, st *requestState, err error) {
 	}
 	attrs := []slog.Attr{
 		slog.String("method", st.method),
-		slog.String("path", st.path),
+		slog.String("path", st.displayPath()),
 		slog.Int("status", st.status),
 		slog.Int("attempt", st.attempts),
 	}
