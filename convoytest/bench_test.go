@@ -6,24 +6,25 @@ import (
 	"testing"
 )
 
-// seedScale seeds n items over 100 SKUs, a third of them PACKED, and
-// returns the heap bytes the store took per item.
-func seedScale(b *testing.B, s *Server, n int) float64 {
+const scaleSKUs = 100
+
+// seedScaleCatalog seeds the products of seedScale.
+func seedScaleCatalog(b *testing.B, s *Server) {
 	b.Helper()
 
-	const skus = 100
 	f := &Fixtures{Manufacturers: []Manufacturer{{ID: "1", Name: "Apple"}}}
-	for i := range skus {
+	for i := range scaleSKUs {
 		f.Products = append(f.Products, Product{SKU: fmt.Sprintf("sku%d", i), Name: "p", ManufacturerID: "1"})
 	}
 	if err := s.Seed(f); err != nil {
 		b.Fatal(err)
 	}
+}
 
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-
+// scaleInventory returns entries for n items over the SKUs of
+// seedScaleCatalog, a third of them PACKED.
+func scaleInventory(n int) []InventoryItem {
+	const skus = scaleSKUs
 	items := make([]InventoryItem, 0, skus*2)
 	per := n / (skus * 2)
 	for i := range skus * 2 {
@@ -33,7 +34,21 @@ func seedScale(b *testing.B, s *Server, n int) float64 {
 		}
 		items = append(items, InventoryItem{SKU: fmt.Sprintf("sku%d", i%skus), State: state, Quantity: per, DateCreated: startTime()})
 	}
-	if err := s.AddInventory(items...); err != nil {
+
+	return items
+}
+
+// seedScale seeds n items with seedScaleCatalog and scaleInventory, and
+// returns the heap bytes the store took per item.
+func seedScale(b *testing.B, s *Server, n int) float64 {
+	b.Helper()
+	seedScaleCatalog(b, s)
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+
+	if err := s.AddInventory(scaleInventory(n)...); err != nil {
 		b.Fatal(err)
 	}
 
@@ -86,9 +101,16 @@ func BenchmarkInventoryDeepPage(b *testing.B) {
 func BenchmarkSeedInventory(b *testing.B) {
 	for _, n := range []int{10_000, 1_000_000} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
+			items := scaleInventory(n)
 			for range b.N {
+				b.StopTimer()
 				s := New(WithSeed(1), WithClock(NewFakeClock(startTime())))
-				seedScale(b, s, n)
+				seedScaleCatalog(b, s)
+				b.StartTimer()
+
+				if err := s.AddInventory(items...); err != nil {
+					b.Fatal(err)
+				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/item")
 		})

@@ -18,7 +18,8 @@
 //
 // Lists and filters use indexes, so any page of a million inventory items,
 // filtered by state, SKU or both, costs about what the first page costs.
-// An inventory item takes about 100 bytes of memory.
+// An inventory item takes about 45 bytes of heap at a million items, as
+// measured by BenchmarkInventoryDeepPage on amd64.
 //
 // Fault rules (Server.AddFault) inject error statuses, latency and dropped
 // connections; WithRateLimit adds 429 responses. The same controls are
@@ -38,11 +39,14 @@
 //   - limit on GET /manufacturers is capped at 1000; the real service
 //     documents no maximum.
 //   - The state SHIPPED, the rule that any state may follow any other, and
-//     the maximum quantity of 1000 are assumptions; the real service may
-//     know other states and transitions.
+//     the maximum quantity of 1000 are assumptions. The real service may
+//     have other states and transitions.
 //   - A manufacturer_id sent as a JSON number must be a whole number of 0
 //     or more, and it is written back as a number only when it has at
 //     most 15 digits and no leading zero.
 //   - The rate limit counts requests per key in fixed windows; the real
 //     service's algorithm is not documented.
+//   - A generated inventory barcode is a version 4 UUID whose first 32
+//     bits encode the item's position, scrambled with a per-account key,
+//     so the server needs no barcode index. The other bits are random.
 package convoytest

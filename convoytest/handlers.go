@@ -506,7 +506,8 @@ func (s *Server) createInventory(req *request) response {
 	now := s.clock.Now().Unix()
 	positions := make([]int32, 0, quantity)
 	for range quantity {
-		positions = append(positions, a.addItem(item{barcode: s.unusedUUID(a.hasItemBarcode), created: now, modified: now, product: p}))
+		pos := int32(len(a.items))
+		positions = append(positions, a.addItem(item{barcode: s.itemBarcode(a, pos), created: now, modified: now, product: p}))
 	}
 
 	return ok(http.StatusCreated, s.wireItems(a, positions))
@@ -546,7 +547,7 @@ func (s *Server) updateInventoryItem(req *request) response {
 
 func findItem(a *account, text string) (int32, *apiError) {
 	barcode, valid := parseBarcode(itemPrefix, text)
-	pos, found := a.itemByBarcode[barcode]
+	pos, found := a.findItem(barcode)
 	if !valid || !found {
 		return 0, errorf(http.StatusNotFound, "no inventory item with barcode %s", quote(text))
 	}

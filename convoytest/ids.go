@@ -145,3 +145,78 @@ func (s *Server) newManufacturerID(a *account) string {
 
 	return u.barcode(manufacturerPrefix)
 }
+
+// Generated inventory barcodes carry their item's position, so the store
+// finds an item without a map from barcode to position: such a map would
+// cost about 40 bytes per item and a cache miss per insert. The first 4
+// bytes of the UUID are the position, passed through an invertible 32-bit
+// mixer and XORed with a per-account key. The other bits stay random, and
+// a lookup compares the stored barcode before it trusts the position.
+
+// mixPosition maps a position to 32 bits that look random. Each
+// xorshift and each multiplication by an odd constant is invertible, so
+// the whole map is too; TestMixPositionInverts checks it.
+func mixPosition(x uint32) uint32 {
+	x ^= x >> 16
+	x *= mixMul1
+	x ^= x >> 15
+	x *= mixMul2
+	x ^= x >> 16
+
+	return x
+}
+
+// unmixPosition inverts mixPosition.
+func unmixPosition(x uint32) uint32 {
+	x = unxorShift(x, 16)
+	x *= inverseOdd(mixMul2)
+	x = unxorShift(x, 15)
+	x *= inverseOdd(mixMul1)
+	x = unxorShift(x, 16)
+
+	return x
+}
+
+const (
+	mixMul1 = 0x7feb352d
+	mixMul2 = 0x846ca68b
+)
+
+// unxorShift inverts x ^= x >> shift.
+func unxorShift(x uint32, shift uint) uint32 {
+	y := x
+	for i := uint(0); i < 32; i += shift {
+		y = x ^ y>>shift
+	}
+
+	return y
+}
+
+// inverseOdd returns the multiplicative inverse of an odd m modulo 2^32,
+// by Newton's iteration, which doubles the correct low bits each step.
+func inverseOdd(m uint32) uint32 {
+	y := m
+	for range 5 {
+		y *= 2 - m*y
+	}
+
+	return y
+}
+
+// itemBarcode returns a new random barcode that encodes pos.
+func (s *Server) itemBarcode(a *account, pos int32) uuid {
+	for {
+		u := s.ids.newUUID()
+		binary.BigEndian.PutUint32(u[0:4], mixPosition(uint32(pos))^a.barcodeKey)
+
+		// Only an explicit barcode can repeat one with this position.
+		if _, explicit := a.explicitItems[u]; !explicit {
+			return u
+		}
+	}
+}
+
+// encodedPosition returns the position a generated barcode encodes.
+func (a *account) encodedPosition(u uuid) uint32 {
+	return unmixPosition(binary.BigEndian.Uint32(u[0:4]) ^ a.barcodeKey)
+}

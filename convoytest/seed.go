@@ -588,7 +588,7 @@ func (s *Server) applySeed(a *account, plan *seedPlan) {
 		for range planned.quantity {
 			barcode := planned.barcode
 			if !planned.explicit {
-				barcode = s.unusedUUID(a.hasItemBarcode)
+				barcode = s.itemBarcode(a, int32(len(a.items)))
 			}
 			a.addItem(item{barcode: barcode, created: planned.created, modified: planned.modified, product: planned.product, state: planned.state})
 		}

@@ -2,6 +2,7 @@ package convoytest
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -171,7 +172,9 @@ func New(opts ...Option) *Server {
 		s.states[state] = uint8(i)
 	}
 	for _, key := range cfg.keys {
-		s.accounts = append(s.accounts, newAccount(key, len(cfg.states)))
+		random := s.ids.newUUID()
+		barcodeKey := binary.BigEndian.Uint32(random[0:4])
+		s.accounts = append(s.accounts, newAccount(key, len(cfg.states), barcodeKey))
 	}
 
 	return s

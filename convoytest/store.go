@@ -20,8 +20,8 @@ type product struct {
 	manufacturer int32
 }
 
-// item is one inventory item, 40 bytes with no pointers, so a million of
-// them cost the garbage collector nothing to scan.
+// item is one inventory item: 40 bytes without pointers, so the garbage
+// collector does not scan the item slice.
 type item struct {
 	barcode  uuid
 	created  int64 // Unix seconds
@@ -66,22 +66,24 @@ type account struct {
 	productByBarcode map[uuid]int32
 
 	items          []item
-	itemByBarcode  map[uuid]int32
-	itemsByProduct [][]int32    // item positions, per product
-	stateIndex     []bitIndex   // item positions, per state
-	productStates  [][]bitIndex // positions in itemsByProduct[p], per product and state
+	barcodeKey     uint32         // hides positions in generated barcodes
+	explicitItems  map[uuid]int32 // positions of items with caller-chosen barcodes
+	itemsByProduct [][]int32      // item positions, per product
+	stateIndex     []bitIndex     // item positions, per state
+	productStates  [][]bitIndex   // positions in itemsByProduct[p], per product and state
 
 	base baseline
 }
 
-func newAccount(key string, states int) *account {
+func newAccount(key string, states int, barcodeKey uint32) *account {
 	return &account{
 		key:              key,
 		states:           states,
+		barcodeKey:       barcodeKey,
 		manufacturerByID: make(map[string]int32),
 		productBySKU:     make(map[string]int32),
 		productByBarcode: make(map[uuid]int32),
-		itemByBarcode:    make(map[uuid]int32),
+		explicitItems:    make(map[uuid]int32),
 		stateIndex:       make([]bitIndex, states),
 		base:             baseline{changed: make(map[int32]savedItem)},
 	}
@@ -109,27 +111,23 @@ func (a *account) addProduct(p product) int32 {
 }
 
 // reserveItems makes room for n more items, so that bulk seeding grows
-// each slice and map once instead of many times.
+// the item slice once instead of many times.
 func (a *account) reserveItems(n int) {
-	if n <= 0 {
-		return
-	}
-
 	if free := cap(a.items) - len(a.items); free < n {
 		grown := make([]item, len(a.items), len(a.items)+n)
 		copy(grown, a.items)
 		a.items = grown
 	}
-
-	if len(a.itemByBarcode) == 0 && n > 1024 {
-		a.itemByBarcode = make(map[uuid]int32, n)
-	}
 }
 
+// addItem stores it at the next position. A barcode that does not encode
+// that position is recorded in explicitItems.
 func (a *account) addItem(it item) int32 {
 	pos := int32(len(a.items))
 	a.items = append(a.items, it)
-	a.itemByBarcode[it.barcode] = pos
+	if a.encodedPosition(it.barcode) != uint32(pos) {
+		a.explicitItems[it.barcode] = pos
+	}
 
 	list := append(a.itemsByProduct[it.product], pos)
 	a.itemsByProduct[it.product] = list
@@ -225,7 +223,7 @@ func (a *account) popItem() {
 	a.stateIndex[it.state].clear(int(pos))
 	a.productStateSet(it.product, it.state).clear(len(list) - 1)
 	a.itemsByProduct[it.product] = list[:len(list)-1]
-	delete(a.itemByBarcode, it.barcode)
+	delete(a.explicitItems, it.barcode)
 	a.items = a.items[:pos]
 }
 
@@ -254,8 +252,19 @@ func (a *account) hasProductBarcode(u uuid) bool {
 	return found
 }
 
+// findItem returns the position of the item with barcode u.
+func (a *account) findItem(u uuid) (int32, bool) {
+	if pos := a.encodedPosition(u); pos < uint32(len(a.items)) && a.items[pos].barcode == u {
+		return int32(pos), true
+	}
+
+	pos, found := a.explicitItems[u]
+
+	return pos, found
+}
+
 func (a *account) hasItemBarcode(u uuid) bool {
-	_, found := a.itemByBarcode[u]
+	_, found := a.findItem(u)
 	return found
 }
 
