@@ -194,24 +194,51 @@ func looksLikeHTML(s string) bool {
 }
 
 // htmlTitle returns the text of the first <title> element, as proxies put
-// the status line there.
+// the status line there. It matches the tags without regard to ASCII case
+// and slices s only by indices found in s itself, because a lowercased
+// copy may differ in length (invalid UTF-8 becomes U+FFFD, and "Ⱥ" takes
+// one byte more in lower case).
 func htmlTitle(s string) (string, bool) {
-	lower := strings.ToLower(s)
-	start := strings.Index(lower, "<title")
+	start := indexASCIIFold(s, "<title")
 	if start < 0 {
 		return "", false
 	}
-	open := strings.IndexByte(lower[start:], '>')
+	open := strings.IndexByte(s[start:], '>')
 	if open < 0 {
 		return "", false
 	}
 	start += open + 1
-	end := strings.Index(lower[start:], "</title")
+	end := indexASCIIFold(s[start:], "</title")
 	if end < 0 {
 		return "", false
 	}
 	title := s[start : start+end]
 	return title, strings.TrimSpace(title) != ""
+}
+
+// indexASCIIFold returns the index of the first instance of lowerASCII, a
+// lowercase ASCII string, in s, ignoring the case of ASCII letters in s;
+// or -1.
+func indexASCIIFold(s, lowerASCII string) int {
+	for i := 0; i+len(lowerASCII) <= len(s); i++ {
+		if hasPrefixASCIIFold(s[i:], lowerASCII) {
+			return i
+		}
+	}
+	return -1
+}
+
+func hasPrefixASCIIFold(s, lowerASCII string) bool {
+	for j := 0; j < len(lowerASCII); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lowerASCII[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // stripTags removes everything between '<' and '>'.
