@@ -271,6 +271,17 @@ func hasControlChar(s string) bool {
 	return false
 }
 
+// escapeSegment escapes s as one path segment. url.PathEscape leaves "."
+// and ".." as they are, and a proxy that normalizes the URL would resolve
+// them as dot segments (GET /products/sku/.. becomes GET /products/), so
+// their dots are escaped as %2E.
+func escapeSegment(s string) string {
+	if s == "." || s == ".." {
+		return strings.Repeat("%2E", len(s))
+	}
+	return url.PathEscape(s)
+}
+
 // call is one API call: the pipeline's input.
 type call struct {
 	method string

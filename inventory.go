@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -173,7 +172,7 @@ func (s *InventoryService) All(ctx context.Context, opts *InventoryListOptions) 
 // Get returns the inventory item with the given barcode, with
 // GET /inventory/{barcode}. A missing one is an error matching ErrNotFound.
 func (s *InventoryService) Get(ctx context.Context, barcode string) (*InventoryItem, error) {
-	path := "inventory/" + url.PathEscape(barcode)
+	path := "inventory/" + escapeSegment(barcode)
 	if barcode == "" {
 		return nil, invalidRequest(http.MethodGet, path, "inventory barcode is empty")
 	}
@@ -212,7 +211,7 @@ func (s *InventoryService) Create(ctx context.Context, sku string, quantity int)
 // PUT /inventory/{barcode}, and returns the updated item. Setting the state
 // it already has changes nothing, so Update is safe to retry.
 func (s *InventoryService) Update(ctx context.Context, barcode string, params *InventoryUpdateParams) (*InventoryItem, error) {
-	path := "inventory/" + url.PathEscape(barcode)
+	path := "inventory/" + escapeSegment(barcode)
 	switch {
 	case barcode == "":
 		return nil, invalidRequest(http.MethodPut, path, "inventory barcode is empty")

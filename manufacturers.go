@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 )
 
 // maxLimit is the largest page size GET /manufacturers accepts.
@@ -75,7 +74,7 @@ func (s *ManufacturersService) All(ctx context.Context, opts *ManufacturerListOp
 // Get returns the manufacturer with the given ID, with
 // GET /manufacturers/{id}. A missing one is an error matching ErrNotFound.
 func (s *ManufacturersService) Get(ctx context.Context, id ManufacturerID) (*Manufacturer, error) {
-	path := "manufacturers/" + url.PathEscape(id.String())
+	path := "manufacturers/" + escapeSegment(id.String())
 	if id.IsZero() {
 		return nil, invalidRequest(http.MethodGet, path, "manufacturer ID is empty")
 	}

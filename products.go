@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"net/url"
 )
 
 // maxCount is the largest page size GET /products and GET /inventory
@@ -95,7 +94,7 @@ func (s *ProductsService) GetByBarcode(ctx context.Context, barcode string) (*Pr
 }
 
 func (s *ProductsService) get(ctx context.Context, prefix, field, value string) (*Product, error) {
-	path := prefix + url.PathEscape(value)
+	path := prefix + escapeSegment(value)
 	if value == "" {
 		return nil, invalidRequest(http.MethodGet, path, "product %s is empty", field)
 	}
