@@ -341,11 +341,22 @@ func (c *Client) do(ctx context.Context, in call, out any) error {
 	if out == nil {
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	limited := &io.LimitedReader{R: resp.Body, N: maxResponseBody + 1}
+	if err := json.NewDecoder(limited).Decode(out); err != nil {
+		if limited.N <= 0 {
+			err = fmt.Errorf("response body is larger than %d bytes: %w", maxResponseBody, err)
+		}
 		return st.decodeError(resp.StatusCode, err)
 	}
 	return nil
 }
+
+// maxResponseBody bounds how much of a success response is decoded, so a
+// server that never ends its body cannot exhaust memory. The largest valid
+// response is an estimated 7.3 MB: 1000 items from one POST /inventory,
+// every text field at its maximum length, and every character outside the
+// Basic Multilingual Plane, escaped as a 12-byte \uXXXX\uXXXX pair.
+const maxResponseBody = 16 << 20
 
 // drainAndClose reads a little of what is left of body so the connection
 // can be reused, then closes it.

@@ -19,7 +19,7 @@ const endlessBodySize = 64 << 20
 
 // maxBytesRead bounds what a client may have taken of an endless body,
 // socket buffers included.
-const maxBytesRead = 16 << 20
+const maxBytesRead = 32 << 20
 
 // endlessBodyServer responds with status and then writes open, followed
 // by chunk repeated, until endlessBodySize bytes are written or the
@@ -68,4 +68,22 @@ func TestEndlessErrorBodyBounded(t *testing.T) {
 		}))
 		assert.Less(t, written.Load(), int64(maxBytesRead), "bytes the server could write for status %d", status)
 	}
+}
+
+// TestEndlessSuccessBodyBounded sends a 200 whose JSON array never ends
+// and checks that the SDK stops reading after a bounded size.
+func TestEndlessSuccessBodyBounded(t *testing.T) {
+	t.Parallel()
+	server, written := endlessBodyServer(t, http.StatusOK, "[", `{"manufacturer_id":1,"name":"x"},`)
+	c, err := convoy.NewClient("sk_bounds", convoy.WithBaseURL(server.URL), convoy.WithMaxRetries(0))
+	require.NoError(t, err)
+
+	_, err = c.Manufacturers.List(testContext(t), nil)
+
+	var apiErr *convoy.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+	assert.Contains(t, err.Error(), "response body is larger than")
+	server.CloseClientConnections()
+	assert.Less(t, written.Load(), int64(maxBytesRead), "bytes the server could write")
 }
