@@ -346,7 +346,7 @@ func (c *Client) do(ctx context.Context, in call, out any) error {
 		if limited.N <= 0 {
 			err = fmt.Errorf("response body is larger than %d bytes: %w", maxResponseBody, err)
 		}
-		return st.decodeError(resp.StatusCode, err)
+		return st.decodeError(resp.StatusCode, c.redactError(err))
 	}
 	return nil
 }

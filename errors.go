@@ -309,6 +309,26 @@ func (c *Client) redact(s string) string {
 	return strings.ReplaceAll(s, key, redacted)
 }
 
+// redactError returns err with the API key replaced in its text, for
+// errors whose text may quote a response, such as a JSON decoding error.
+// errors.Is and errors.As still reach err through Unwrap.
+func (c *Client) redactError(err error) error {
+	text := err.Error()
+	if !strings.Contains(text, c.authHeader[0]) {
+		return err
+	}
+	return &redactedError{text: c.redact(text), err: err}
+}
+
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+
+func (e *redactedError) Unwrap() error { return e.err }
+
 // invalid returns the error for a request rejected before sending.
 func (st *requestState) invalid(message string) *Error {
 	return &Error{Code: codeInvalidRequest, Message: message, Method: st.method, Path: st.displayPath()}

@@ -121,6 +121,7 @@ func TestKeyNotInErrors(t *testing.T) {
 		{"HTML title", 502, "text/html", `<html><head><title>Bad %[1]s</title></head></html>`},
 		{"HTML body", 503, "text/html", `<html><body><p>%[1]s</p></body></html>`},
 		{"plain text", 500, "text/plain", `error for %[1]s`},
+		{"manufacturer ID", 200, "application/json", `{"manufacturer_id":["%[1]s"],"name":"x"}`},
 		{"invalid JSON", 200, "application/json", `{"manufacturer_id": %[1]s}`},
 	}
 	for _, tc := range bodies {
