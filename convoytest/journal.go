@@ -116,34 +116,46 @@ func (j *journal) clear() {
 	j.next = 0
 }
 
-// redact replaces every query or form value equal to the request's
-// Authorization header or to a configured key, so that no key reaches the
-// journal even when a client sends it in the wrong place.
+// redact replaces API keys in the path and the query and form values of
+// e, so that no key reaches the journal or the log even when a client
+// sends it in the wrong place. A configured key is replaced wherever it
+// appears. The request's Authorization value, which may be a wrong key, is
+// replaced where it is a whole value or path segment.
 func (s *Server) redact(e *JournalEntry, authorization string) {
-	secret := func(v string) bool {
+	redactText := func(v string) string {
 		if v == "" {
-			return false
+			return v
 		}
 		if v == authorization {
-			return true
+			return redacted
 		}
 		for _, a := range s.accounts {
-			if v == a.key {
-				return true
+			if strings.Contains(v, a.key) {
+				v = strings.ReplaceAll(v, a.key, redacted)
 			}
 		}
-		return false
+		return v
 	}
 
 	for _, values := range []url.Values{e.Query, e.Form} {
 		for name, list := range values {
 			for i, v := range list {
-				if secret(v) {
-					values[name][i] = redacted
-				}
+				values[name][i] = redactText(v)
 			}
 		}
 	}
+
+	segments := strings.Split(e.Path, "/")
+	for i, segment := range segments {
+		value, err := url.PathUnescape(segment)
+		if err != nil {
+			value = segment
+		}
+		if clean := redactText(value); clean != value {
+			segments[i] = strings.ReplaceAll(url.PathEscape(clean), url.PathEscape(redacted), redacted)
+		}
+	}
+	e.Path = strings.Join(segments, "/")
 }
 
 // Journal returns the recorded API requests, oldest first. Requests to

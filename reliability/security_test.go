@@ -156,8 +156,9 @@ func TestKeyNotInErrors(t *testing.T) {
 	}
 }
 
-// TestKeyNotInJournalOrLogs sends the key where it does not belong (query
-// and form values) and checks the server's journal and log.
+// TestKeyNotInJournalOrLogs sends the key where it does not belong (path
+// segments, query and form values, alone or inside longer text) and
+// checks the server's journal and log.
 func TestKeyNotInJournalOrLogs(t *testing.T) {
 	t.Parallel()
 	const key = "sk_journal_3e8d1c"
@@ -170,9 +171,15 @@ func TestKeyNotInJournalOrLogs(t *testing.T) {
 	_, _ = c.Inventory.List(ctx, &convoy.InventoryListOptions{SKU: key})
 	_, _ = c.Manufacturers.Create(ctx, &convoy.ManufacturerCreateParams{Name: key})
 	_, _ = c.Products.Create(ctx, &convoy.ProductCreateParams{Name: "n", SKU: key, ManufacturerID: convoy.NumericID(1)})
+	_, _ = c.Products.GetBySKU(ctx, key)
+	_, _ = c.Inventory.Get(ctx, key)
+	_, _ = c.Manufacturers.Get(ctx, convoy.StringID(key))
+	_, _ = c.Products.GetBySKU(ctx, "prefix/"+key)
+	_, _ = c.Inventory.List(ctx, &convoy.InventoryListOptions{SKU: key + "-suffix"})
+	_, _ = c.Manufacturers.Create(ctx, &convoy.ManufacturerCreateParams{Name: "name " + key})
 
 	journal := server.Journal()
-	require.Len(t, journal, 3)
+	require.Len(t, journal, 9)
 	for _, e := range journal {
 		assert.NotContains(t, fmt.Sprintf("%+v", e), key, "journal entry %s %s", e.Method, e.Path)
 	}
