@@ -134,6 +134,14 @@ func (s *InventoryService) List(ctx context.Context, opts *InventoryListOptions)
 	if err := checkListOptions(http.MethodGet, path, opts, "count", maxCount); err != nil {
 		return nil, err
 	}
+	if opts != nil {
+		if err := checkText(http.MethodGet, path, "SKU filter", opts.SKU, 0); err != nil {
+			return nil, err
+		}
+		if err := checkText(http.MethodGet, path, "state filter", string(opts.State), 0); err != nil {
+			return nil, err
+		}
+	}
 
 	var page []inventoryItemJSON
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, &page); err != nil {
@@ -176,6 +184,9 @@ func (s *InventoryService) Get(ctx context.Context, barcode string) (*InventoryI
 	if barcode == "" {
 		return nil, invalidRequest(http.MethodGet, path, "inventory barcode is empty")
 	}
+	if err := checkText(http.MethodGet, path, "inventory barcode", barcode, 0); err != nil {
+		return nil, err
+	}
 
 	var w inventoryItemJSON
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path}, &w); err != nil {
@@ -198,6 +209,9 @@ func (s *InventoryService) Create(ctx context.Context, sku string, quantity int)
 	case quantity < 1 || quantity > maxQuantity:
 		return nil, invalidRequest(http.MethodPost, path, "quantity must be 1 to %d, got %d", maxQuantity, quantity)
 	}
+	if err := checkText(http.MethodPost, path, "product SKU", sku, maxIDLen); err != nil {
+		return nil, err
+	}
 
 	var items []inventoryItemJSON
 	params := &inventoryCreateParams{SKU: sku, Quantity: quantity}
@@ -217,6 +231,12 @@ func (s *InventoryService) Update(ctx context.Context, barcode string, params *I
 		return nil, invalidRequest(http.MethodPut, path, "inventory barcode is empty")
 	case params == nil || params.State == "":
 		return nil, invalidRequest(http.MethodPut, path, "inventory state is empty")
+	}
+	if err := checkText(http.MethodPut, path, "inventory barcode", barcode, 0); err != nil {
+		return nil, err
+	}
+	if err := checkText(http.MethodPut, path, "inventory state", string(params.State), maxIDLen); err != nil {
+		return nil, err
 	}
 
 	var one oneInventoryItem

@@ -78,6 +78,9 @@ func (s *ManufacturersService) Get(ctx context.Context, id ManufacturerID) (*Man
 	if id.IsZero() {
 		return nil, invalidRequest(http.MethodGet, path, "manufacturer ID is empty")
 	}
+	if err := checkText(http.MethodGet, path, "manufacturer ID", id.String(), 0); err != nil {
+		return nil, err
+	}
 
 	m := new(Manufacturer)
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path}, m); err != nil {
@@ -94,6 +97,14 @@ func (s *ManufacturersService) Create(ctx context.Context, params *ManufacturerC
 	const path = "manufacturers"
 	if params == nil || params.Name == "" {
 		return nil, invalidRequest(http.MethodPost, path, "manufacturer name is empty")
+	}
+	if err := checkText(http.MethodPost, path, "manufacturer name", params.Name, maxNameLen); err != nil {
+		return nil, err
+	}
+	if !params.ID.IsZero() {
+		if err := checkText(http.MethodPost, path, "manufacturer ID", params.ID.String(), maxIDLen); err != nil {
+			return nil, err
+		}
 	}
 
 	m := new(Manufacturer)

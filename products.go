@@ -54,6 +54,11 @@ func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([
 	if err := checkListOptions(http.MethodGet, path, opts, "count", maxCount); err != nil {
 		return nil, err
 	}
+	if opts != nil && !opts.ManufacturerID.IsZero() {
+		if err := checkText(http.MethodGet, path, "manufacturer ID filter", opts.ManufacturerID.String(), 0); err != nil {
+			return nil, err
+		}
+	}
 
 	var page []Product
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, &page); err != nil {
@@ -98,6 +103,9 @@ func (s *ProductsService) get(ctx context.Context, prefix, field, value string) 
 	if value == "" {
 		return nil, invalidRequest(http.MethodGet, path, "product %s is empty", field)
 	}
+	if err := checkText(http.MethodGet, path, "product "+field, value, 0); err != nil {
+		return nil, err
+	}
 
 	p := new(Product)
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path}, p); err != nil {
@@ -119,6 +127,18 @@ func (s *ProductsService) Create(ctx context.Context, params *ProductCreateParam
 		return nil, invalidRequest(http.MethodPost, path, "product SKU is empty")
 	case params.ManufacturerID.IsZero():
 		return nil, invalidRequest(http.MethodPost, path, "product manufacturer ID is empty")
+	}
+	for _, f := range []struct {
+		name, value string
+		maxLen      int
+	}{
+		{"product name", params.Name, maxNameLen},
+		{"product SKU", params.SKU, maxIDLen},
+		{"product manufacturer ID", params.ManufacturerID.String(), maxIDLen},
+	} {
+		if err := checkText(http.MethodPost, path, f.name, f.value, f.maxLen); err != nil {
+			return nil, err
+		}
 	}
 
 	p := new(Product)
