@@ -16,7 +16,8 @@ import (
 // Sentinel errors, matched with errors.Is against the *Error a call returns.
 var (
 	// ErrInvalidRequest matches a 400 response and a request the client
-	// rejected before sending it (an empty SKU, a count above 50, ...).
+	// rejected before sending it (an empty SKU, a count above 50, a name
+	// with a control character, ...).
 	ErrInvalidRequest = errors.New("convoy: invalid request")
 	// ErrUnauthorized matches a 401 response: the API key is missing or
 	// unknown.

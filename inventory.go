@@ -235,7 +235,7 @@ func (s *InventoryService) Update(ctx context.Context, barcode string, params *I
 	if err := checkText(http.MethodPut, path, "inventory barcode", barcode, 0); err != nil {
 		return nil, err
 	}
-	if err := checkText(http.MethodPut, path, "inventory state", string(params.State), maxIDLen); err != nil {
+	if err := checkText(http.MethodPut, path, "inventory state", string(params.State), 0); err != nil {
 		return nil, err
 	}
 

@@ -10,7 +10,7 @@ import (
 // Length limits of text fields, in characters, as the API enforces them.
 const (
 	maxNameLen = 200 // manufacturer and product names
-	maxIDLen   = 64  // SKUs, manufacturer IDs chosen by the caller, and states
+	maxIDLen   = 64  // SKUs and manufacturer IDs chosen by the caller
 )
 
 // maxQuotedRunes bounds how much of an invalid value an error repeats.
