@@ -21,8 +21,8 @@
 // the Authorization header. Query parameters come from the Options types,
 // request bodies from the Params types, sent form-encoded. Path parameters
 // (SKUs, barcodes, manufacturer IDs) are escaped as one path segment, so a
-// SKU may contain "/", "%", "?" or spaces; a SKU of "." or ".." is sent
-// as %2E or %2E%2E, so no proxy resolves it as a dot segment. Input the
+// SKU may contain "/", "%", "?" or spaces. A SKU of "." or ".." is sent as
+// %2E or %2E%2E, which no proxy resolves as a dot segment. Input the
 // API always rejects is rejected before anything is sent: an empty SKU, a
 // count above 50, a quantity outside 1 to 1000, and text with invalid
 // UTF-8, a control character, space at either end, or more than 200

@@ -217,9 +217,9 @@ func htmlTitle(s string) (string, bool) {
 	return title, strings.TrimSpace(title) != ""
 }
 
-// indexASCIIFold returns the index of the first instance of lowerASCII, a
-// lowercase ASCII string, in s, ignoring the case of ASCII letters in s;
-// or -1.
+// indexASCIIFold returns the index of the first instance of lowerASCII in
+// s, or -1. lowerASCII must be lowercase ASCII, and the case of ASCII
+// letters in s is ignored.
 func indexASCIIFold(s, lowerASCII string) int {
 	for i := 0; i+len(lowerASCII) <= len(s); i++ {
 		if hasPrefixASCIIFold(s[i:], lowerASCII) {
