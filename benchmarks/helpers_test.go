@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -228,33 +229,47 @@ func timed(f func() error) func() (time.Duration, error) {
 }
 
 // alternate runs base and candidate b.N times each, alternating which of
-// the two goes first. It reports the candidate's time per unit of work
-// over the base's as the metric unit, where baseWork and candidateWork are
-// the work one run does (items, or 1). Running the two in turn,
-// milliseconds apart, exposes both to the same load on a shared machine.
-// The ratio therefore varies less between runs than two ns/op figures
-// measured seconds apart.
+// the two goes first. For each pair of runs it computes the candidate's
+// time per unit of work over the base's, where baseWork and candidateWork
+// are the work one run does (items, or 1), and reports the median of these
+// ratios as the metric unit. Runs milliseconds apart see the same load on
+// a shared machine, and the median drops pairs that a stall of the
+// machine hit, so the ratio varies far less between benchmark runs than
+// two ns/op figures measured seconds apart.
 func alternate(b *testing.B, unit string, baseWork, candidateWork float64, base, candidate func() (time.Duration, error)) {
 	b.Helper()
 
-	var baseTotal, candidateTotal time.Duration
-	run := func(f func() (time.Duration, error), total *time.Duration) {
+	measure := func(f func() (time.Duration, error), work float64) float64 {
 		d, err := f()
 		if err != nil {
 			b.Fatal(err)
 		}
-		*total += d
+		return float64(d) / work
 	}
 
+	ratios := make([]float64, 0, b.N)
 	for i := range b.N {
+		var baseCost, candidateCost float64
 		if i%2 == 0 {
-			run(base, &baseTotal)
-			run(candidate, &candidateTotal)
+			baseCost = measure(base, baseWork)
+			candidateCost = measure(candidate, candidateWork)
 		} else {
-			run(candidate, &candidateTotal)
-			run(base, &baseTotal)
+			candidateCost = measure(candidate, candidateWork)
+			baseCost = measure(base, baseWork)
 		}
+		ratios = append(ratios, candidateCost/baseCost)
 	}
 
-	b.ReportMetric((float64(candidateTotal)/candidateWork)/(float64(baseTotal)/baseWork), unit)
+	b.ReportMetric(median(ratios), unit)
+}
+
+// median returns the median of values, which must not be empty. It sorts
+// values.
+func median(values []float64) float64 {
+	sort.Float64s(values)
+	mid := len(values) / 2
+	if len(values)%2 == 1 {
+		return values[mid]
+	}
+	return (values[mid-1] + values[mid]) / 2
 }

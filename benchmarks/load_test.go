@@ -126,32 +126,43 @@ func runLoad(b *testing.B, t *loadTarget, mixed bool) {
 // paired load benchmark switches to the other.
 const loadPhase = 256
 
-// runPairedLoad sends b.N requests in phases of loadPhase, alternately to
-// base and candidate, and reports the candidate's requests per second over
-// the base's. Alternating every few milliseconds exposes both servers to
-// the same load on a shared machine.
+// runPairedLoad sends b.N requests in phases of loadPhase to base and
+// candidate in turn, alternating which of the two goes first. It reports
+// the median, over pairs of phases, of the candidate's requests per second
+// over the base's. Phases a few milliseconds apart expose both servers to
+// the same load on a shared machine, and the median drops pairs that a
+// stall of the machine hit.
 func runPairedLoad(b *testing.B, unit string, base, candidate *loadTarget, mixed bool) {
 	b.Helper()
 
-	targets := [2]*loadTarget{base, candidate}
-	var elapsed [2]time.Duration
+	var ratios []float64
 	var sent [2]int
-	for phase := 0; sent[0]+sent[1] < b.N; phase++ {
-		side := phase % 2
-		count := min(loadPhase, b.N-sent[0]-sent[1])
+	phase := func(t *loadTarget, side, count int) time.Duration {
 		start := time.Now()
-		if err := sendAll(targets[side], sent[side], count, mixed); err != nil {
+		if err := sendAll(t, sent[side], count, mixed); err != nil {
 			b.Fatal(err)
 		}
-		elapsed[side] += time.Since(start)
 		sent[side] += count
+		return time.Since(start)
 	}
 
-	if sent[1] == 0 {
-		return // b.N was too small to reach the candidate, and the next run is larger
+	for pair, left := 0, b.N; left > 0; pair++ {
+		count := max(1, min(loadPhase, left/2))
+		var baseTime, candidateTime time.Duration
+		if pair%2 == 0 {
+			baseTime = phase(base, 0, count)
+			candidateTime = phase(candidate, 1, count)
+		} else {
+			candidateTime = phase(candidate, 1, count)
+			baseTime = phase(base, 0, count)
+		}
+		left -= 2 * count
+
+		// Equal counts make the ratio of rates the inverse ratio of times.
+		ratios = append(ratios, float64(baseTime)/float64(candidateTime))
 	}
-	rate := func(side int) float64 { return float64(sent[side]) / elapsed[side].Seconds() }
-	b.ReportMetric(rate(1)/rate(0), unit)
+
+	b.ReportMetric(median(ratios), unit)
 }
 
 func collect(errs <-chan error) []error {
