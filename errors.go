@@ -170,7 +170,13 @@ func readErrorBody(resp *http.Response) (code, message string) {
 func parseErrorBody(status int, data []byte) (code, message string) {
 	var env errorBody
 	if json.Unmarshal(data, &env) == nil && (env.Code != "" || env.Message != "") {
-		return cleanText(env.Code, maxMessageLen), cleanText(env.Message, maxErrorBody)
+		code, message = cleanText(env.Code, maxMessageLen), cleanText(env.Message, maxErrorBody)
+		if code != "" || message != "" {
+			return code, message
+		}
+		// Both held only control characters or space, which cleaning
+		// removes, so the status text takes their place.
+		return "", statusMessage(status, data)
 	}
 
 	text := string(data)
@@ -181,12 +187,21 @@ func parseErrorBody(status int, data []byte) (code, message string) {
 	}
 	message = cleanText(text, maxMessageLen)
 	if message == "" {
-		message = http.StatusText(status)
-	}
-	if message == "" {
-		message = "empty response body"
+		message = statusMessage(status, data)
 	}
 	return "", message
+}
+
+// statusMessage returns the standard text of status or, for a status
+// without one, says whether the body was empty or unreadable.
+func statusMessage(status int, body []byte) string {
+	if text := http.StatusText(status); text != "" {
+		return text
+	}
+	if strings.TrimSpace(string(body)) == "" {
+		return "empty response body"
+	}
+	return "response body has no readable message"
 }
 
 func looksLikeHTML(s string) bool {

@@ -46,3 +46,37 @@ func TestErrorPageTitleNoPanic(t *testing.T) {
 		assert.Equal(t, tc.title, apiErr.Message, "%q", tc.body)
 	}
 }
+
+// TestErrorBodyBlankMessage sends JSON errors whose code and message hold
+// only control characters or space, which the SDK removes. The message
+// must then be the status text, never empty.
+func TestErrorBodyBlankMessage(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		status  int
+		body    string
+		message string
+	}{
+		{661, `{"messAge":"\b"}`, "response body has no readable message"},
+		{500, `{"error":"\t","message":" "}`, "Internal Server Error"},
+		{404, `{"message":"\u0000\u0085"}`, "Not Found"},
+	}
+	for _, tc := range cases {
+		server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(tc.status)
+			_, _ = w.Write([]byte(tc.body))
+		}))
+		t.Cleanup(server.Close)
+		c, err := convoy.NewClient("sk_blank", convoy.WithBaseURL(server.URL), convoy.WithMaxRetries(0))
+		require.NoError(t, err)
+
+		_, err = c.Inventory.Get(testContext(t), "I1")
+
+		var apiErr *convoy.Error
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, tc.status, apiErr.StatusCode, tc.body)
+		assert.Empty(t, apiErr.Code, tc.body)
+		assert.Equal(t, tc.message, apiErr.Message, tc.body)
+	}
+}
