@@ -159,15 +159,18 @@ func WithInsecureHTTP() Option {
 }
 
 // NewClient returns a Client that authenticates with apiKey. It returns an
-// error, and no Client, for an empty key, a key with control characters, an
-// option with an invalid value, or an invalid base URL. NewClient sends
-// nothing.
+// error, and no Client, for an empty key, a key with control characters or
+// space at either end, an option with an invalid value, or an invalid base
+// URL. NewClient sends nothing.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if apiKey == "" {
 		return nil, errors.New("convoy: API key is empty")
 	}
 	if hasControlChar(apiKey) {
-		return nil, errors.New("convoy: API key contains a control character")
+		return nil, errors.New("convoy: API key contains a control character; check for a trailing newline where the key was read from a file or environment variable")
+	}
+	if strings.TrimSpace(apiKey) != apiKey {
+		return nil, errors.New("convoy: API key has space at either end; remove it, because the server compares keys exactly")
 	}
 
 	c := &Client{
@@ -228,12 +231,13 @@ const redacted = "[REDACTED]"
 // relative request paths are appended to its path instead of replacing the
 // last segment.
 func normalizeBaseURL(raw string, insecureHTTP bool) (string, error) {
+	const want = "need an absolute URL such as https://api.getconvoy.com/ or http://127.0.0.1:12111/, or leave out WithBaseURL for the default"
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("convoy: invalid base URL: %w", err)
+		return "", fmt.Errorf("convoy: invalid base URL %q (%s): %w", raw, want, err)
 	}
 	if u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("convoy: invalid base URL %q: need an absolute http or https URL", raw)
+		return "", fmt.Errorf("convoy: invalid base URL %q: %s", raw, want)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
 		return "", fmt.Errorf("convoy: invalid base URL %q: a query or fragment is not allowed", raw)

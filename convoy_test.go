@@ -25,9 +25,13 @@ func TestNewClientRejects(t *testing.T) {
 		{"empty key", "", nil, "API key is empty"},
 		{"key with newline", "abc\ndef", nil, "control character"},
 		{"key with tab", "abc\tdef", nil, "control character"},
+		{"key with trailing newline", "abc\n", nil, "trailing newline"},
+		{"key with leading space", " abc", nil, "space at either end"},
+		{"base URL without scheme", testKey, []Option{WithBaseURL("127.0.0.1:12111")}, "absolute URL such as"},
+		{"empty base URL", testKey, []Option{WithBaseURL("")}, "leave out WithBaseURL"},
 		{"relative base URL", testKey, []Option{WithBaseURL("/v1/")}, "absolute"},
 		{"unparsable base URL", testKey, []Option{WithBaseURL("http://[::1")}, "invalid base URL"},
-		{"ftp base URL", testKey, []Option{WithBaseURL("ftp://127.0.0.1/")}, "absolute http or https"},
+		{"ftp base URL", testKey, []Option{WithBaseURL("ftp://127.0.0.1/")}, "absolute URL"},
 		{"base URL with query", testKey, []Option{WithBaseURL("https://127.0.0.1/?a=1")}, "query or fragment"},
 		{"base URL with fragment", testKey, []Option{WithBaseURL("https://127.0.0.1/#x")}, "query or fragment"},
 		{"base URL with user", testKey, []Option{WithBaseURL("https://u:p@127.0.0.1/")}, "user information"},
@@ -313,8 +317,7 @@ func TestValidationSendsNothing(t *testing.T) {
 			_, err := c.Products.Create(ctx, &ProductCreateParams{Name: "n", SKU: "s"})
 			return err
 		}, "manufacturer ID is empty"},
-		{"quantity zero", func(c *Client) error { _, err := c.Inventory.Create(ctx, "s", 0); return err }, "quantity must be 1 to 1000, got 0"},
-		{"quantity too big", func(c *Client) error { _, err := c.Inventory.Create(ctx, "s", 1001); return err }, "got 1001"},
+		{"quantity zero", func(c *Client) error { _, err := c.Inventory.Create(ctx, "s", 0); return err }, "quantity must be 1 or more, got 0"},
 		{"inventory without SKU", func(c *Client) error { _, err := c.Inventory.Create(ctx, "", 1); return err }, "SKU is empty"},
 		{"empty inventory barcode", func(c *Client) error { _, err := c.Inventory.Get(ctx, ""); return err }, "barcode is empty"},
 		{"update without barcode", func(c *Client) error {
@@ -333,11 +336,11 @@ func TestValidationSendsNothing(t *testing.T) {
 		{"negative count", func(c *Client) error {
 			_, err := c.Inventory.List(ctx, &InventoryListOptions{Count: -1})
 			return err
-		}, "count must be 1 to 50, got -1"},
-		{"limit above 1000", func(c *Client) error {
-			_, err := c.Manufacturers.List(ctx, &ManufacturerListOptions{Limit: 1001})
+		}, "count must be 1 or more, got -1"},
+		{"negative limit", func(c *Client) error {
+			_, err := c.Manufacturers.List(ctx, &ManufacturerListOptions{Limit: -5})
 			return err
-		}, "limit must be 1 to 1000"},
+		}, "limit must be 1 or more, got -5"},
 		{"negative page", func(c *Client) error {
 			_, err := c.Manufacturers.List(ctx, &ManufacturerListOptions{Page: -1})
 			return err
@@ -379,4 +382,29 @@ func TestClientFormatRedactsKey(t *testing.T) {
 		}
 	}
 	assert.True(t, strings.HasPrefix(fmt.Sprintf("%#v", c), "&convoy.Client{"))
+}
+
+// TestSizesWithoutDocumentedMaximum checks that a quantity or limit above
+// convoytest's defaults reaches the server, because the API reference sets
+// no maximum for either.
+func TestSizesWithoutDocumentedMaximum(t *testing.T) {
+	t.Parallel()
+	var queries, bodies []string
+	h := &countingHandler{h: func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		queries = append(queries, r.URL.RawQuery)
+		bodies = append(bodies, string(body))
+		writeJSON(w, http.StatusOK, "[]")
+	}}
+	c, _ := newTestServer(t, h)
+	ctx := testContext(t)
+
+	_, err := c.Manufacturers.List(ctx, &ManufacturerListOptions{Limit: 5000})
+	require.NoError(t, err)
+	_, err = c.Inventory.Create(ctx, "sku1234", 2000)
+	require.NoError(t, err)
+
+	require.Equal(t, 2, h.count())
+	assert.Equal(t, "limit=5000", queries[0])
+	assert.Equal(t, "quantity=2000&sku=sku1234", bodies[1])
 }

@@ -24,7 +24,7 @@
 // SKU may contain "/", "%", "?" or spaces. A SKU of "." or ".." is sent as
 // %2E or %2E%2E, which no proxy resolves as a dot segment. Input the
 // API always rejects is rejected before anything is sent: an empty SKU, a
-// count above 50, a quantity outside 1 to 1000, and text with invalid
+// count above 50, a quantity below 1, and text with invalid
 // UTF-8, a control character, space at either end, or more than 200
 // (names) or 64 (SKUs, manufacturer IDs) characters. States the SDK has
 // no constant for are sent, because a server may define more.

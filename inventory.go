@@ -10,9 +10,6 @@ import (
 	"time"
 )
 
-// maxQuantity is the most inventory items one POST /inventory creates.
-const maxQuantity = 1000
-
 // InventoryState is the state of an inventory item. The server may use
 // states this package has no constant for; they decode unchanged.
 type InventoryState string
@@ -196,7 +193,7 @@ func (s *InventoryService) Get(ctx context.Context, barcode string) (*InventoryI
 	return &it, nil
 }
 
-// Create adds quantity (1 to 1000) items of the product sku, all
+// Create adds quantity (1 or more) items of the product sku, all
 // INVENTORIED, with POST /inventory, and returns them in creation order. A
 // failure that may have left items created matches ErrOutcomeUnknown:
 // list the SKU's newest items to see whether they exist before calling
@@ -206,8 +203,10 @@ func (s *InventoryService) Create(ctx context.Context, sku string, quantity int)
 	switch {
 	case sku == "":
 		return nil, invalidRequest(http.MethodPost, path, "product SKU is empty")
-	case quantity < 1 || quantity > maxQuantity:
-		return nil, invalidRequest(http.MethodPost, path, "quantity must be 1 to %d, got %d", maxQuantity, quantity)
+	case quantity < 1:
+		// The API reference gives no maximum, so a larger quantity is
+		// left to the server to accept or reject.
+		return nil, invalidRequest(http.MethodPost, path, "quantity must be 1 or more, got %d", quantity)
 	}
 	if err := checkText(http.MethodPost, path, "product SKU", sku, maxIDLen); err != nil {
 		return nil, err

@@ -6,9 +6,6 @@ import (
 	"net/http"
 )
 
-// maxLimit is the largest page size GET /manufacturers accepts.
-const maxLimit = 1000
-
 // Manufacturer is a maker of products.
 type Manufacturer struct {
 	ID   ManufacturerID `json:"manufacturer_id"`
@@ -25,8 +22,9 @@ type ManufacturersService struct {
 type ManufacturerListOptions struct {
 	// Page is the page number, from 1. Zero means the first page.
 	Page int `url:"page,omitempty"`
-	// Limit is the page size, 1 to 1000. Zero means the server's default,
-	// 25, for List, and 50 for All.
+	// Limit is the page size, 1 or more. Zero means the server's default,
+	// 25, for List, and 50 for All. The API documents no maximum, so the
+	// client sends any positive value (convoytest accepts up to 1000).
 	Limit int `url:"limit,omitempty"`
 }
 
@@ -43,7 +41,7 @@ type ManufacturerCreateParams struct {
 // GET /manufacturers. opts may be nil.
 func (s *ManufacturersService) List(ctx context.Context, opts *ManufacturerListOptions) ([]*Manufacturer, error) {
 	const path = "manufacturers"
-	if err := checkListOptions(http.MethodGet, path, opts, "limit", maxLimit); err != nil {
+	if err := checkListOptions(http.MethodGet, path, opts, "limit", noMaxSize); err != nil {
 		return nil, err
 	}
 

@@ -22,11 +22,18 @@ func checkListOptions(method, path string, opts listOptions, sizeName string, ma
 	if page < 0 {
 		return invalidRequest(method, path, "page must be 1 or more, got %d", page)
 	}
-	if size < 0 || size > maxSize {
+	if size < 0 {
+		return invalidRequest(method, path, "%s must be 1 or more, got %d", sizeName, size)
+	}
+	if maxSize != noMaxSize && size > maxSize {
 		return invalidRequest(method, path, "%s must be 1 to %d, got %d", sizeName, maxSize, size)
 	}
 	return nil
 }
+
+// noMaxSize tells checkListOptions that the endpoint documents no maximum
+// page size.
+const noMaxSize = 0
 
 // pointers returns pointers to the elements of items, so a page costs two
 // allocations instead of one per item.
