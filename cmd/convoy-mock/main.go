@@ -15,6 +15,8 @@
 //	-seed N            seed for generated IDs and barcodes, so runs repeat exactly (default: random)
 //	-remote-admin      serve the /_convoy/ control routes to non-loopback clients too
 //	-log-level LEVEL   debug, info, warn or error (default info)
+//	-clock TIME        start a fake clock at TIME (RFC 3339 or Unix seconds) that moves only
+//	                   through POST /_convoy/clock (default: the system clock)
 //
 // The control routes under /_convoy/ (health, reset, faults, journal, clock,
 // fixtures, snapshot) need no API key; see the convoytest package
@@ -32,9 +34,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/getconvoy/convoy-go/convoytest"
 )
@@ -53,13 +57,36 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var usage *usageError
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.As(err, &usage):
+		// The flag package has already printed its own errors with the usage.
+		if !usage.printed {
+			fmt.Fprintln(os.Stderr, "convoy-mock:", err)
 		}
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "convoy-mock:", err)
 		os.Exit(1)
 	}
+}
+
+// usageError is an invalid command line. printed reports whether the flag
+// package has already written it to standard error.
+type usageError struct {
+	err     error
+	printed bool
+}
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
 // keyList collects the values of a repeatable flag.
@@ -76,6 +103,7 @@ type config struct {
 	seedSet     bool
 	remoteAdmin bool
 	logLevel    slog.Level
+	clock       *convoytest.FakeClock // nil for the system clock
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -88,25 +116,53 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	seed := fs.String("seed", "", "`seed` for generated IDs and barcodes, an unsigned integer (default: random)")
 	fs.BoolVar(&cfg.remoteAdmin, "remote-admin", false, "serve the /_convoy/ control routes to non-loopback clients too")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	clock := fs.String("clock", "", "start a fake clock at `time` (RFC 3339 or Unix seconds) that moves only through POST /_convoy/clock (default: the system clock)")
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &usageError{err: err, printed: true}
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q; all settings are flags, see -help", fs.Arg(0))
+		return nil, usagef("unexpected argument %q; all settings are flags, see -help", fs.Arg(0))
 	}
 	if *seed != "" {
 		if _, err := fmt.Sscan(*seed, &cfg.seed); err != nil {
-			return nil, fmt.Errorf("invalid -seed %q: want an unsigned integer", *seed)
+			return nil, usagef("invalid -seed %q: want an unsigned integer", *seed)
 		}
 		cfg.seedSet = true
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return nil, fmt.Errorf("invalid -log-level %q: want debug, info, warn or error", *level)
+		return nil, usagef("invalid -log-level %q: want debug, info, warn or error", *level)
+	}
+	if *clock != "" {
+		start, err := parseClock(*clock)
+		if err != nil {
+			return nil, err
+		}
+		cfg.clock = convoytest.NewFakeClock(start)
 	}
 	if len(cfg.apiKeys) == 0 {
-		cfg.apiKeys = keyList{"test_key"}
+		cfg.apiKeys = keyList{convoytest.DefaultAPIKey}
+	}
+	for i, key := range cfg.apiKeys {
+		if key == "" || strings.TrimSpace(key) != key || strings.ContainsFunc(key, unicode.IsControl) {
+			return nil, usagef("invalid -api-key number %d: a key must be non-empty, without control characters or space at either end", i+1)
+		}
 	}
 	return cfg, nil
+}
+
+// parseClock reads a -clock value: an RFC 3339 time or Unix seconds.
+func parseClock(value string) (time.Time, error) {
+	if seconds, err := strconv.ParseInt(value, 10, 64); err == nil {
+		return time.Unix(seconds, 0).UTC(), nil
+	}
+	start, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return time.Time{}, usagef("invalid -clock %q: want an RFC 3339 time such as 2016-08-04T05:16:10Z, or Unix seconds", value)
+	}
+	return start.UTC(), nil
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -122,6 +178,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.remoteAdmin {
 		opts = append(opts, convoytest.WithRemoteAdmin())
+	}
+	if cfg.clock != nil {
+		opts = append(opts, convoytest.WithClock(cfg.clock))
 	}
 	server, err := newServer(opts)
 	if err != nil {

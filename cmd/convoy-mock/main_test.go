@@ -220,6 +220,9 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"argument", []string{"extra"}, `unexpected argument "extra"`},
 		{"fixtures", []string{"-fixtures", filepath.Join(t.TempDir(), "missing.json")}, "missing.json"},
 		{"address", []string{"-addr", "127.0.0.1:-1"}, "listen on 127.0.0.1:-1"},
+		{"clock", []string{"-clock", "yesterday"}, `invalid -clock "yesterday"`},
+		{"empty key", []string{"-api-key", "k1", "-api-key", ""}, "invalid -api-key number 2"},
+		{"key with space", []string{"-api-key", " k1"}, "invalid -api-key number 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,4 +245,56 @@ func TestRunStopsOnCancel(t *testing.T) {
 		10*time.Second, 10*time.Millisecond)
 	cancel()
 	assert.NoError(t, <-done)
+}
+
+// TestMockUsageError checks that a command-line mistake is reported once,
+// with the usage, and exits with status 2.
+func TestMockUsageError(t *testing.T) {
+	bin, err := buildMock()
+	require.NoError(t, err)
+
+	for _, args := range [][]string{{"-bogus"}, {"-seed", "x"}} {
+		var stderr bytes.Buffer
+		cmd := exec.Command(bin, args...)
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "args %q", args)
+		assert.Equal(t, 2, exit.ExitCode(), "args %q", args)
+		firstLine, _, _ := strings.Cut(stderr.String(), "\n")
+		assert.Equal(t, 1, strings.Count(stderr.String(), firstLine), "args %q: error printed once:\n%s", args, stderr.String())
+	}
+}
+
+// TestMockFakeClock starts the mock with -clock and moves the clock through
+// the control route: new items carry the clock's time, and an update after
+// an advance carries the later time.
+func TestMockFakeClock(t *testing.T) {
+	fixtures := filepath.Join(t.TempDir(), "fixtures.json")
+	require.NoError(t, os.WriteFile(fixtures, []byte(fixturesJSON), 0o600))
+	m := startMock(t, "-clock", "2016-08-04T05:16:10Z", "-fixtures", fixtures)
+
+	status, body := m.send(t, http.MethodPost, "/inventory", "test_key", url.Values{"sku": {"sku1234"}, "quantity": {"1"}})
+	require.Equal(t, http.StatusCreated, status, "create: %s", body)
+	var created []struct {
+		Barcode      string `json:"barcode"`
+		DateCreated  int64  `json:"date_created"`
+		DateModified int64  `json:"date_modified"`
+	}
+	require.NoError(t, json.Unmarshal(body, &created))
+	require.Len(t, created, 1)
+	assert.Equal(t, int64(1470287770), created[0].DateCreated)
+
+	resp, err := http.Post(m.url+"/_convoy/clock", "application/json", strings.NewReader(`{"advance": "1h"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	status, body = m.send(t, http.MethodPut, "/inventory/"+created[0].Barcode, "test_key", url.Values{"state": {"PACKED"}})
+	require.Equal(t, http.StatusOK, status, "update: %s", body)
+	require.NoError(t, json.Unmarshal(body, &created))
+	assert.Equal(t, int64(1470287770+3600), created[0].DateModified)
+
+	require.NoError(t, m.stop(t))
 }
