@@ -1,14 +1,17 @@
 // Package convoytest provides an in-memory Convoy API server for tests.
 //
-// Quick start:
+// Start a server in a test (it closes when the test ends), seed it, and
+// point a client at it:
 //
-//  1. Start a server in a test; it closes when the test ends:
-//     srv := convoytest.NewServer(t, convoytest.WithSeed(1))
-//  2. Seed it from Go: srv.Seed(&convoytest.Fixtures{...}), or through the
-//     API itself.
-//  3. Point a client at srv.URL with the key srv.APIKey (or take one from
-//     srv.Client()), then check the results with srv.Snapshot(),
-//     srv.InventoryItem and srv.Journal().
+//	srv := convoytest.NewServer(t, convoytest.WithSeed(1))
+//	err := srv.Seed(&convoytest.Fixtures{
+//		Manufacturers: []convoytest.Manufacturer{{ID: "1", Name: "Apple"}},
+//		Products:      []convoytest.Product{{SKU: "sku1234", Name: "iPhone 5s", ManufacturerID: "1"}},
+//	})
+//	client := srv.Client() // or convoy.NewClient(srv.APIKey, convoy.WithBaseURL(srv.URL))
+//
+// Then check the results with srv.Snapshot, srv.InventoryItem,
+// srv.CountInventory and srv.Journal.
 //
 // The server implements every endpoint of the API: manufacturers,
 // products and inventory, with paging, filters, the JSON error envelope
@@ -22,10 +25,37 @@
 // measured by BenchmarkInventoryDeepPage on amd64.
 //
 // Fault rules (Server.AddFault) inject error statuses, latency and dropped
-// connections; WithRateLimit adds 429 responses. The same controls are
-// served over HTTP under /_convoy/ (health, reset, journal, faults, clock,
-// fixtures, snapshot), without an API key and to loopback clients only
-// unless WithRemoteAdmin is given.
+// connections; WithRateLimit adds 429 responses.
+//
+// # Control routes
+//
+// The same controls are served over HTTP under /_convoy/, for programs
+// that run the server as the convoy-mock command. They need no API key and
+// answer loopback clients only, unless WithRemoteAdmin is given. Bodies are
+// JSON, and every reply is JSON.
+//
+//	GET    /_convoy/health       {"status": "ok"}
+//	POST   /_convoy/reset        return every account to its seeded state (see Server.Reset)
+//	GET    /_convoy/journal      the recorded requests, oldest first:
+//	                             [{"time": 1470287770, "method": "POST", "path": "/inventory",
+//	                               "query": {}, "form": {"sku": ["sku1234"]}, "status": 201, "fault": ""}]
+//	DELETE /_convoy/journal      clear the journal
+//	POST   /_convoy/faults       add a fault rule, replying 201 {"id": 1}; every field is optional:
+//	                             {"method": "POST", "path": "/inventory", "times": 1, "probability": 0.5,
+//	                              "latency": "150ms", "status": 503, "retry_after": 2,
+//	                              "body": "json" | "html" | "empty", "drop": "before" | "after"}
+//	                             latency is a Go duration string, retry_after is in seconds
+//	GET    /_convoy/faults       the active rules, each with its "id" and the "left" count
+//	DELETE /_convoy/faults       remove every rule
+//	DELETE /_convoy/faults/{id}  remove one rule
+//	GET    /_convoy/clock        {"now": 1470287770}, in Unix seconds
+//	POST   /_convoy/clock        {"advance": "90s"} or {"set": 1470287770}; only with a FakeClock
+//	                             (convoy-mock -clock), otherwise 409
+//	POST   /_convoy/fixtures     seed the fixtures JSON of LoadFixtures
+//	GET    /_convoy/snapshot     the account's data as fixtures JSON
+//
+// fixtures and snapshot act on the account whose key is in the
+// Authorization header, or on the default account when there is none.
 //
 // # Known differences from the real service
 //
@@ -36,8 +66,9 @@
 //     date_created order unless a fake clock is moved backward between
 //     requests. For the same reason, seeding rejects inventory older than
 //     the newest stored item.
-//   - limit on GET /manufacturers is capped at 1000; the real service
-//     documents no maximum.
+//   - limit on GET /manufacturers is capped at 1000, and quantity on
+//     POST /inventory at 1000 (WithMaxQuantity changes it); the real
+//     service documents no maximum for either.
 //   - The state SHIPPED, the rule that any state may follow any other, and
 //     the maximum quantity of 1000 are assumptions. The real service may
 //     have other states and transitions.

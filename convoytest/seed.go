@@ -14,7 +14,10 @@ import (
 // Manufacturer is a manufacturer to seed or as stored.
 type Manufacturer struct {
 	// ID is the manufacturer_id as text, such as "1" or "Mabc". Empty
-	// when seeding means the server generates "M" and a UUID.
+	// when seeding means the server generates "M" and a UUID. As for IDs
+	// sent to the API, the server writes an ID of only decimal digits,
+	// without a leading zero and at most 15 digits long, back as a JSON
+	// number, and any other ID as a string.
 	ID   string
 	Name string
 }
@@ -77,12 +80,46 @@ func LoadFixtures(r io.Reader) (*Fixtures, error) {
 		return nil, fmt.Errorf("read fixtures: %w", err)
 	}
 
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New(`fixtures are empty; want a JSON object such as {"manufacturers": [], "products": [], "inventory": []}`)
+	}
+
 	var f Fixtures
-	if err := strictUnmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("decode fixtures: %w", err)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(&f)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON object")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invalid fixtures at %s: %w", position(data, jsonErrorOffset(err, dec)), err)
 	}
 
 	return &f, nil
+}
+
+// jsonErrorOffset returns the byte offset a decoding error refers to. For
+// an unknown field that is the end of the object holding it.
+func jsonErrorOffset(err error, dec *json.Decoder) int64 {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return syntax.Offset - 1 // Offset counts the invalid byte itself
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return typeErr.Offset
+	}
+	return dec.InputOffset()
+}
+
+// position returns "line L, column C", both from 1, of the byte at offset
+// in data.
+func position(data []byte, offset int64) string {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	column := len(before) - bytes.LastIndexByte(before, '\n')
+	return fmt.Sprintf("line %d, column %d", line, column)
 }
 
 // LoadFixturesFile reads a fixtures JSON file; see LoadFixtures.

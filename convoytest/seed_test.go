@@ -201,3 +201,28 @@ func TestFixturesJSONErrors(t *testing.T) {
 	_, err := LoadFixturesFile(filepath.Join(t.TempDir(), "missing.json"))
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+func TestFixturesErrorMessages(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name string
+		text string
+		want string
+	}{
+		{"empty", "  \n", "fixtures are empty; want a JSON object"},
+		{"trailing comma", "{\n  \"manufacturers\": [],\n}", "line 3, column 1"},
+		{"unknown field", "{\"manufacturers\": [\n  {\"id\": 1, \"name\": \"A\"}]}", `line 2, column 27: json: unknown field "id"`},
+		{"array", `[]`, "line 1, column 2"},
+		{"date as string", "{\"inventory\": [\n{\"sku\": \"a\", \"date_created\": \"yesterday\"}]}", "line 2"},
+		{"two objects", `{} {}`, "data after the JSON object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := LoadFixtures(strings.NewReader(tt.text))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
