@@ -8,8 +8,10 @@
 //	go run ./examples/quickstart
 //
 // With CONVOY_API_KEY set it talks to the server at CONVOY_BASE_URL instead
-// (default https://api.getconvoy.com/). Run it again against the same server
-// and it reuses the manufacturers and products it created the first time.
+// (default https://api.getconvoy.com/). It then writes to that account: it
+// creates the manufacturers with IDs 1, 2 and 3 and the products sku1234,
+// sku2345 and sku3456, or reuses those that exist (and says so when they
+// differ), and each run receives 20 more items and packs one.
 package main
 
 import (
@@ -56,7 +58,7 @@ func run(ctx context.Context, out io.Writer) error {
 	section(out, "Manufacturers")
 	table := newTable(out, "ID", "NAME")
 	for i := range manufacturers {
-		m, err := createManufacturer(ctx, client, &manufacturers[i])
+		m, err := createManufacturer(ctx, out, client, &manufacturers[i])
 		if err != nil {
 			return err
 		}
@@ -67,7 +69,7 @@ func run(ctx context.Context, out io.Writer) error {
 	section(out, "Products")
 	table = newTable(out, "SKU", "NAME", "MANUFACTURER", "BARCODE")
 	for i := range products {
-		p, err := createProduct(ctx, client, &products[i])
+		p, err := createProduct(ctx, out, client, &products[i])
 		if err != nil {
 			return err
 		}
@@ -146,10 +148,13 @@ func connect(out io.Writer) (*convoy.Client, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		fmt.Fprintln(out, "Using the Convoy server named by CONVOY_BASE_URL (or the default) with CONVOY_API_KEY.")
+		fmt.Fprintf(out, "Using the Convoy server at %s with CONVOY_API_KEY; this run writes to that account.\n", client.BaseURL())
 		return client, func() {}, nil
 	}
 
+	if os.Getenv("CONVOY_BASE_URL") != "" {
+		fmt.Fprintln(out, "CONVOY_BASE_URL is set but CONVOY_API_KEY is not, so the base URL is ignored.")
+	}
 	server := convoytest.New()
 	server.Start()
 	client, err := convoy.NewClient(server.APIKey, convoy.WithBaseURL(server.URL))
@@ -161,12 +166,15 @@ func connect(out io.Writer) (*convoy.Client, func(), error) {
 	return client, server.Close, nil
 }
 
-// createManufacturer creates the manufacturer, or fetches it when a previous
-// run already created it.
-func createManufacturer(ctx context.Context, client *convoy.Client, params *convoy.ManufacturerCreateParams) (*convoy.Manufacturer, error) {
+// createManufacturer creates the manufacturer, or fetches it when the
+// account already has one with that ID.
+func createManufacturer(ctx context.Context, out io.Writer, client *convoy.Client, params *convoy.ManufacturerCreateParams) (*convoy.Manufacturer, error) {
 	m, err := client.Manufacturers.Create(ctx, params)
 	if errors.Is(err, convoy.ErrConflict) {
 		m, err = client.Manufacturers.Get(ctx, params.ID)
+		if err == nil && m.Name != params.Name {
+			fmt.Fprintf(out, "note: manufacturer %s already exists as %q; using it instead of %q\n", m.ID, m.Name, params.Name)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create manufacturer %s: %w", params.Name, err)
@@ -174,12 +182,15 @@ func createManufacturer(ctx context.Context, client *convoy.Client, params *conv
 	return m, nil
 }
 
-// createProduct creates the product, or fetches it when a previous run
-// already created it.
-func createProduct(ctx context.Context, client *convoy.Client, params *convoy.ProductCreateParams) (*convoy.Product, error) {
+// createProduct creates the product, or fetches it when the account
+// already has one with that SKU.
+func createProduct(ctx context.Context, out io.Writer, client *convoy.Client, params *convoy.ProductCreateParams) (*convoy.Product, error) {
 	p, err := client.Products.Create(ctx, params)
 	if errors.Is(err, convoy.ErrConflict) {
 		p, err = client.Products.GetBySKU(ctx, params.SKU)
+		if err == nil && (p.Name != params.Name || p.Manufacturer.ID != params.ManufacturerID) {
+			fmt.Fprintf(out, "note: product %s already exists as %q of manufacturer %s; using it\n", p.SKU, p.Name, p.Manufacturer.ID)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create product %s: %w", params.SKU, err)

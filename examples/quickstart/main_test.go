@@ -37,7 +37,7 @@ func TestQuickstartConfiguredServer(t *testing.T) {
 	for range 2 {
 		var out bytes.Buffer
 		require.NoError(t, run(context.Background(), &out))
-		assert.Contains(t, out.String(), "Using the Convoy server named by CONVOY_BASE_URL")
+		assert.Contains(t, out.String(), "Using the Convoy server at "+server.URL+"/ with CONVOY_API_KEY")
 	}
 
 	assert.Equal(t, 40, server.CountInventory("", "sku1234"))
@@ -53,4 +53,20 @@ func TestQuickstartBadKey(t *testing.T) {
 
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "401")
+}
+
+func TestQuickstartReusesDifferentData(t *testing.T) {
+	server := convoytest.NewServer(t)
+	require.NoError(t, server.Seed(&convoytest.Fixtures{
+		Manufacturers: []convoytest.Manufacturer{{ID: "1", Name: "Bosch"}},
+		Products:      []convoytest.Product{{SKU: "sku1234", Name: "Drill", ManufacturerID: "1"}},
+	}))
+	t.Setenv("CONVOY_API_KEY", server.APIKey)
+	t.Setenv("CONVOY_BASE_URL", server.URL)
+	var out bytes.Buffer
+
+	require.NoError(t, run(context.Background(), &out))
+
+	assert.Contains(t, out.String(), `note: manufacturer 1 already exists as "Bosch"; using it instead of "Apple"`)
+	assert.Contains(t, out.String(), `note: product sku1234 already exists as "Drill" of manufacturer 1; using it`)
 }

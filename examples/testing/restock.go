@@ -14,16 +14,21 @@ import (
 	convoy "github.com/getconvoy/convoy-go"
 )
 
+// maxRounds bounds how many create requests one TopUp call sends.
+const maxRounds = 3
+
 // TopUp receives enough items of sku to bring its INVENTORIED stock up to
 // minimum, and returns the number of items it created. It creates nothing
 // when the stock already reaches minimum.
 //
 // When the server may have applied the create request but the reply was
 // lost (convoy.ErrOutcomeUnknown), TopUp counts the stock again instead of
-// resending, so a lost reply never doubles the delivery.
+// resending, so a lost reply never doubles the delivery. It gives up after
+// maxRounds such rounds and returns the last error.
 func TopUp(ctx context.Context, client *convoy.Client, sku string, minimum int) (int, error) {
 	created := 0
-	for {
+	var lastErr error
+	for range maxRounds {
 		inStock, err := count(ctx, client, sku)
 		if err != nil {
 			return created, err
@@ -35,6 +40,7 @@ func TopUp(ctx context.Context, client *convoy.Client, sku string, minimum int) 
 
 		items, err := client.Inventory.Create(ctx, sku, shortfall)
 		if errors.Is(err, convoy.ErrOutcomeUnknown) {
+			lastErr = err
 			continue
 		}
 		if err != nil {
@@ -42,6 +48,7 @@ func TopUp(ctx context.Context, client *convoy.Client, sku string, minimum int) 
 		}
 		created += len(items)
 	}
+	return created, fmt.Errorf("top up %s: stock still below %d after %d create requests: %w", sku, minimum, maxRounds, lastErr)
 }
 
 func count(ctx context.Context, client *convoy.Client, sku string) (int, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	convoy "github.com/getconvoy/convoy-go"
 	"github.com/getconvoy/convoy-go/convoytest"
 	restock "github.com/getconvoy/convoy-go/examples/testing"
 )
@@ -75,4 +76,30 @@ func TestTopUpLostReply(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, posts, "the create request is sent once")
+}
+
+// TestTopUpGivesUp makes every create request fail with a 500, whose
+// outcome the client cannot know, and expects TopUp to stop after a bounded
+// number of requests.
+func TestTopUpGivesUp(t *testing.T) {
+	t.Parallel()
+	server := newServer(t)
+	_, err := server.AddFault(convoytest.Fault{
+		Method: http.MethodPost,
+		Path:   "/inventory",
+		Status: http.StatusInternalServerError,
+	})
+	require.NoError(t, err)
+
+	_, err = restock.TopUp(context.Background(), server.Client(), "sku1234", 5)
+
+	require.ErrorIs(t, err, convoy.ErrOutcomeUnknown)
+	assert.Contains(t, err.Error(), "stock still below 5 after 3 create requests")
+	posts := 0
+	for _, entry := range server.Journal() {
+		if entry.Method == http.MethodPost {
+			posts++
+		}
+	}
+	assert.Equal(t, 3, posts)
 }

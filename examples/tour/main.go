@@ -49,7 +49,7 @@ func run(ctx context.Context, out io.Writer) error {
 
 func newClient(apiKey, baseURL string) (*convoy.Client, error) {
 	client, err := convoy.NewClient(apiKey,
-		convoy.WithBaseURL(baseURL), // default https://api.getconvoy.com/
+		convoy.WithBaseURL(baseURL), // leave out for https://api.getconvoy.com/
 		convoy.WithMaxRetries(3),
 		convoy.WithRetryWait(500*time.Millisecond, 30*time.Second),
 		convoy.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
