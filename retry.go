@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -87,6 +88,14 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	if hc == nil {
 		hc = &http.Client{Transport: newTransport()}
 	}
+	if hc.CheckRedirect == nil {
+		// Go's default policy keeps the Authorization header on a
+		// redirect to the same host, even from https to http. Copy the
+		// caller's client rather than change it.
+		withPolicy := *hc
+		withPolicy.CheckRedirect = c.checkRedirect
+		hc = &withPolicy
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil, // the policy below logs through slog, and only when asked
@@ -152,7 +161,7 @@ func (c *Client) retryable(st *requestState, resp *http.Response, err error) boo
 		case neverConnected(err):
 			st.mayHaveActed = false
 			return true
-		case certificateError(err):
+		case certificateError(err), errors.Is(err, errRedirectRefused):
 			st.mayHaveActed = false
 			return false
 		}
@@ -316,4 +325,31 @@ func statusOf(resp *http.Response) int {
 		return 0
 	}
 	return resp.StatusCode
+}
+
+// maxRedirects is how many redirects one attempt follows, as many as Go's
+// default policy follows.
+const maxRedirects = 10
+
+// errRedirectRefused marks a redirect that checkRedirect did not follow.
+var errRedirectRefused = errors.New("redirect refused")
+
+// checkRedirect is the redirect policy of a Client whose HTTP client has
+// none: it follows up to maxRedirects redirects, but none that would send
+// the API key over plain HTTP, which a base URL with http:// may do only to
+// a loopback host or with WithInsecureHTTP.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("%w: stopped after %d redirects", errRedirectRefused, maxRedirects)
+	}
+	if req.URL.Scheme != "http" {
+		return nil
+	}
+	if via[0].URL.Scheme == "https" {
+		return fmt.Errorf("%w: the server redirected from https to %s, which would send the API key in clear text", errRedirectRefused, req.URL.Redacted())
+	}
+	if !c.insecureHTTP && !isLoopback(req.URL.Hostname()) {
+		return fmt.Errorf("%w: the server redirected to %s, plain HTTP to a host that is not loopback; use WithInsecureHTTP to allow it", errRedirectRefused, req.URL.Redacted())
+	}
+	return nil
 }
