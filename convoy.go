@@ -86,7 +86,9 @@ func WithBaseURL(baseURL string) Option {
 // with its own pooled transport and no timeout, so calls are bounded by
 // their context only. go-retryablehttp closes the client's idle
 // connections after a call that failed, so a client shared with other code
-// loses its idle connections then.
+// loses its idle connections then. When hc has no CheckRedirect, the
+// Client uses a copy of hc that refuses redirects sending the API key over
+// plain HTTP; hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
