@@ -83,14 +83,13 @@ func (it *InventoryItem) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// inventoryItems converts a decoded page in one allocation for the items
-// and one for the pointers.
-func inventoryItems(wire []inventoryItemJSON) []*InventoryItem {
+// inventoryItems converts a decoded page in one allocation.
+func inventoryItems(wire []inventoryItemJSON) []InventoryItem {
 	items := make([]InventoryItem, len(wire))
 	for i := range wire {
 		items[i] = wire[i].item()
 	}
-	return pointers(items)
+	return items
 }
 
 // InventoryService calls the /inventory endpoints. Get it from
@@ -127,6 +126,15 @@ type inventoryCreateParams struct {
 // List returns one page of inventory items, newest first, with
 // GET /inventory. opts may be nil.
 func (s *InventoryService) List(ctx context.Context, opts *InventoryListOptions) ([]*InventoryItem, error) {
+	var wire []inventoryItemJSON
+	page, err := s.list(ctx, opts, &wire)
+	return pointers(page), err
+}
+
+// list returns one page of inventory items as values, for List and All. It
+// decodes into *wire, reusing its capacity, so a walk with All decodes
+// every page into one buffer.
+func (s *InventoryService) list(ctx context.Context, opts *InventoryListOptions, wire *[]inventoryItemJSON) ([]InventoryItem, error) {
 	const path = "inventory"
 	if err := checkListOptions(http.MethodGet, path, opts, "count", maxCount); err != nil {
 		return nil, err
@@ -140,11 +148,14 @@ func (s *InventoryService) List(ctx context.Context, opts *InventoryListOptions)
 		}
 	}
 
-	var page []inventoryItemJSON
-	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, &page); err != nil {
+	// encoding/json decodes into reused elements without zeroing them, so
+	// a field missing from this page would keep the previous page's value.
+	clear((*wire)[:cap(*wire)])
+	*wire = (*wire)[:0]
+	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, wire); err != nil {
 		return nil, err
 	}
-	return inventoryItems(page), nil
+	return inventoryItems(*wire), nil
 }
 
 // All iterates over every inventory item matching opts from opts.Page on,
@@ -168,10 +179,16 @@ func (s *InventoryService) All(ctx context.Context, opts *InventoryListOptions) 
 	if o.Count == 0 {
 		o.Count = defaultIteratorPageSize
 	}
-	return paginate(o.Page, o.Count, func(page int) ([]*InventoryItem, error) {
-		o.Page = page
-		return s.List(ctx, &o)
-	}, func(it *InventoryItem) string { return it.Barcode })
+	return func(yield func(*InventoryItem, error) bool) {
+		// Each loop over the sequence pages with its own copy of the
+		// options and its own buffer, so loops may run concurrently.
+		o := o
+		var wire []inventoryItemJSON
+		paginate(o.Page, o.Count, func(page int) ([]InventoryItem, error) {
+			o.Page = page
+			return s.list(ctx, &o, &wire)
+		}, func(it *InventoryItem) string { return it.Barcode })(yield)
+	}
 }
 
 // Get returns the inventory item with the given barcode, with
@@ -217,7 +234,7 @@ func (s *InventoryService) Create(ctx context.Context, sku string, quantity int)
 	if err := s.client.do(ctx, call{method: http.MethodPost, path: path, form: params}, &items); err != nil {
 		return nil, err
 	}
-	return inventoryItems(items), nil
+	return pointers(inventoryItems(items)), nil
 }
 
 // Update sets the state of the inventory item with the given barcode, with

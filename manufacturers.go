@@ -40,6 +40,12 @@ type ManufacturerCreateParams struct {
 // List returns one page of manufacturers, oldest first, with
 // GET /manufacturers. opts may be nil.
 func (s *ManufacturersService) List(ctx context.Context, opts *ManufacturerListOptions) ([]*Manufacturer, error) {
+	page, err := s.list(ctx, opts)
+	return pointers(page), err
+}
+
+// list returns one page of manufacturers as values, for List and All.
+func (s *ManufacturersService) list(ctx context.Context, opts *ManufacturerListOptions) ([]Manufacturer, error) {
 	const path = "manufacturers"
 	if err := checkListOptions(http.MethodGet, path, opts, "limit", noMaxSize); err != nil {
 		return nil, err
@@ -49,7 +55,7 @@ func (s *ManufacturersService) List(ctx context.Context, opts *ManufacturerListO
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, &page); err != nil {
 		return nil, err
 	}
-	return pointers(page), nil
+	return page, nil
 }
 
 // All iterates over every manufacturer from opts.Page on, fetching pages of
@@ -63,10 +69,13 @@ func (s *ManufacturersService) All(ctx context.Context, opts *ManufacturerListOp
 	if o.Limit == 0 {
 		o.Limit = defaultIteratorPageSize
 	}
-	return paginate(o.Page, o.Limit, func(page int) ([]*Manufacturer, error) {
-		o.Page = page
-		return s.List(ctx, &o)
-	}, func(m *Manufacturer) ManufacturerID { return m.ID })
+	return func(yield func(*Manufacturer, error) bool) {
+		o := o // each loop over the sequence pages with its own options
+		paginate(o.Page, o.Limit, func(page int) ([]Manufacturer, error) {
+			o.Page = page
+			return s.list(ctx, &o)
+		}, func(m *Manufacturer) ManufacturerID { return m.ID })(yield)
+	}
 }
 
 // Get returns the manufacturer with the given ID, with

@@ -2,6 +2,7 @@ package convoy
 
 import (
 	"iter"
+	"slices"
 )
 
 // defaultIteratorPageSize is the page size of the All iterators: the
@@ -51,14 +52,18 @@ func pointers[T any](items []T) []*T {
 // error (yielded once, with a nil item), or when the loop breaks.
 //
 // Lists are paged by offset, so an item created during the iteration of a
-// newest-first list pushes the rest down: the last item of one page is
-// then the first of the next. Items whose key was on the previous page are
-// therefore skipped. This holds while fewer than pageSize items are
-// created between two page fetches.
-func paginate[T any, K comparable](firstPage, pageSize int, fetch func(page int) ([]*T, error), key func(*T) K) iter.Seq2[*T, error] {
+// newest-first list pushes the rest down: the last items of one page are
+// then the first of the next. Items at the start of a page whose key was
+// on the previous page are therefore skipped, up to the first new one.
+// This holds while fewer than pageSize items are created between two page
+// fetches.
+func paginate[T any, K comparable](firstPage, pageSize int, fetch func(page int) ([]T, error), key func(*T) K) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
 		page := max(firstPage, 1)
-		var previous map[K]struct{}
+		// Two key buffers, swapped after each page, so a walk allocates
+		// them once.
+		previous := make([]K, 0, pageSize)
+		current := make([]K, 0, pageSize)
 		for {
 			items, err := fetch(page)
 			if err != nil {
@@ -66,13 +71,16 @@ func paginate[T any, K comparable](firstPage, pageSize int, fetch func(page int)
 				return
 			}
 
-			current := make(map[K]struct{}, len(items))
-			for _, item := range items {
+			current = current[:0]
+			skipping := len(previous) > 0
+			for i := range items {
+				item := &items[i]
 				k := key(item)
-				current[k] = struct{}{}
-				if _, seen := previous[k]; seen {
+				current = append(current, k)
+				if skipping && slices.Contains(previous, k) {
 					continue
 				}
+				skipping = false
 				if !yield(item, nil) {
 					return
 				}
@@ -81,7 +89,7 @@ func paginate[T any, K comparable](firstPage, pageSize int, fetch func(page int)
 			if len(items) < pageSize {
 				return
 			}
-			previous = current
+			previous, current = current, previous
 			page++
 		}
 	}

@@ -390,3 +390,65 @@ func TestIteratorManufacturersAndProducts(t *testing.T) {
 		"/products?count=2&manufacturer_id=1&page=3",
 	}, queries)
 }
+
+// TestIteratorPagesDoNotShareFields serves a second page whose item lacks
+// fields the first page's items had, and checks that the item does not
+// inherit them from the buffer the iterator decodes pages into.
+func TestIteratorPagesDoNotShareFields(t *testing.T) {
+	t.Parallel()
+	full := `{"state":"PACKED","barcode":"I%d","date_created":5,"date_modified":6,` +
+		`"product":{"sku":"sku1","name":"n","manufacturer":{"manufacturer_id":1,"name":"Apple"}}}`
+	h := &countingHandler{h: func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("page") == "2" {
+			writeJSON(w, http.StatusOK, `[{"barcode":"Ilast"}]`)
+			return
+		}
+		writeJSON(w, http.StatusOK, fmt.Sprintf("[%s,%s]", fmt.Sprintf(full, 1), fmt.Sprintf(full, 2)))
+	}}
+	c, _ := newTestServer(t, h)
+
+	var items []*InventoryItem
+	for item, err := range c.Inventory.All(testContext(t), &InventoryListOptions{Count: 2}) {
+		require.NoError(t, err)
+		items = append(items, item)
+	}
+
+	require.Len(t, items, 3)
+	last := items[2]
+	assert.Equal(t, "Ilast", last.Barcode)
+	assert.Empty(t, last.State)
+	assert.Equal(t, int64(0), last.DateCreated.Unix())
+	assert.Empty(t, last.Product.SKU)
+	assert.True(t, last.Product.Manufacturer.ID.IsZero())
+	assert.Equal(t, InventoryState("PACKED"), items[0].State, "items of earlier pages keep their values")
+	assert.Equal(t, "I2", items[1].Barcode)
+}
+
+// TestIteratorSequenceReusable ranges over one sequence from several
+// goroutines at once; each loop sees every item.
+func TestIteratorSequenceReusable(t *testing.T) {
+	t.Parallel()
+	srv := newInventoryServer(120, StateInventoried)
+	c, _ := newTestServer(t, srv)
+	seq := c.Inventory.All(testContext(t), nil)
+
+	var wg sync.WaitGroup
+	counts := make([]int, 4)
+	for i := range counts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, err := range seq {
+				if err != nil {
+					return
+				}
+				counts[i]++
+			}
+		}()
+	}
+	wg.Wait()
+
+	for i, n := range counts {
+		assert.Equal(t, 120, n, "loop %d", i)
+	}
+}

@@ -50,6 +50,12 @@ type ProductCreateParams struct {
 // List returns one page of products, oldest first, with GET /products.
 // opts may be nil.
 func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([]*Product, error) {
+	page, err := s.list(ctx, opts)
+	return pointers(page), err
+}
+
+// list returns one page of products as values, for List and All.
+func (s *ProductsService) list(ctx context.Context, opts *ProductListOptions) ([]Product, error) {
 	const path = "products"
 	if err := checkListOptions(http.MethodGet, path, opts, "count", maxCount); err != nil {
 		return nil, err
@@ -64,7 +70,7 @@ func (s *ProductsService) List(ctx context.Context, opts *ProductListOptions) ([
 	if err := s.client.do(ctx, call{method: http.MethodGet, path: path, query: opts}, &page); err != nil {
 		return nil, err
 	}
-	return pointers(page), nil
+	return page, nil
 }
 
 // All iterates over every product matching opts from opts.Page on,
@@ -79,10 +85,13 @@ func (s *ProductsService) All(ctx context.Context, opts *ProductListOptions) ite
 	if o.Count == 0 {
 		o.Count = defaultIteratorPageSize
 	}
-	return paginate(o.Page, o.Count, func(page int) ([]*Product, error) {
-		o.Page = page
-		return s.List(ctx, &o)
-	}, func(p *Product) string { return p.Barcode })
+	return func(yield func(*Product, error) bool) {
+		o := o // each loop over the sequence pages with its own options
+		paginate(o.Page, o.Count, func(page int) ([]Product, error) {
+			o.Page = page
+			return s.list(ctx, &o)
+		}, func(p *Product) string { return p.Barcode })(yield)
+	}
 }
 
 // GetBySKU returns the product with the given SKU, with
