@@ -218,8 +218,9 @@ func (c *Client) BaseURL() string {
 }
 
 // Format prints the Client for every fmt verb without its API key, so a
-// Client in a log line or error message leaks no secret.
-func (c *Client) Format(f fmt.State, verb rune) {
+// Client in a log line or error message leaks no secret. It has a value
+// receiver so that printing a Client value, not only a pointer, uses it.
+func (c Client) Format(f fmt.State, verb rune) {
 	if verb == 'v' && f.Flag('#') {
 		fmt.Fprintf(f, "&convoy.Client{BaseURL:%q, APIKey:%q}", c.baseURL, redacted)
 		return

@@ -250,3 +250,13 @@ func TestInventoryItemJSONRoundTrip(t *testing.T) {
 
 	assert.Error(t, json.Unmarshal([]byte(`{"date_created":"yesterday"}`), &item))
 }
+
+func TestManufacturerIDEqual(t *testing.T) {
+	t.Parallel()
+
+	assert.True(t, NumericID(42).Equal(StringID("42")))
+	assert.True(t, StringID("Mabc").Equal(StringID("Mabc")))
+	assert.False(t, NumericID(42).Equal(StringID("042")))
+	assert.False(t, StringID("Mabc").Equal(ManufacturerID{}))
+	assert.NotEqual(t, NumericID(42), StringID("42"), "== also compares the form")
+}

@@ -1,6 +1,7 @@
 package convoy
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -157,12 +158,31 @@ type errorBody struct {
 
 // readErrorBody reads at most maxErrorBody bytes of an error response and
 // returns its code and a readable message, whatever the bytes are.
-func readErrorBody(resp *http.Response) (code, message string) {
+func (c *Client) readErrorBody(resp *http.Response) (code, message string) {
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if err != nil && len(data) == 0 {
 		return "", "reading the response body failed: " + err.Error()
 	}
+	// Redact before parsing, because parsing shortens the text and a key
+	// cut in two would no longer match.
+	data = c.redactBytes(data, len(data) == maxErrorBody)
 	return parseErrorBody(resp.StatusCode, data)
+}
+
+// redactBytes replaces the API key in a body read from a response. When
+// the body was cut, it also drops a tail that is the start of the key.
+func (c *Client) redactBytes(data []byte, cut bool) []byte {
+	key := c.authHeader[0]
+	data = bytes.ReplaceAll(data, []byte(key), []byte(redacted))
+	if !cut {
+		return data
+	}
+	for n := min(len(key)-1, len(data)); n > 0; n-- {
+		if bytes.HasSuffix(data, []byte(key[:n])) {
+			return data[:len(data)-n]
+		}
+	}
+	return data
 }
 
 // parseErrorBody extracts the code and message of Convoy's JSON error, or
@@ -302,7 +322,10 @@ func cleanText(s string, limit int) string {
 // responseError builds the *Error for a non-2xx response and redacts the
 // API key should the server echo it.
 func (c *Client) responseError(st *requestState, resp *http.Response) *Error {
-	code, message := readErrorBody(resp)
+	code, message := c.readErrorBody(resp)
+	if location := resp.Header.Get("Location"); location != "" && resp.StatusCode/100 == 3 {
+		code, message = "", c.redact(fmt.Sprintf("the server redirected the request to %s, which the client does not follow for %s; point WithBaseURL at the new address", location, st.method))
+	}
 	retryAfter, hasRetryAfter := parseRetryAfter(resp.Header, time.Now())
 	return &Error{
 		StatusCode:     resp.StatusCode,

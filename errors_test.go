@@ -2,6 +2,7 @@ package convoy
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -123,4 +124,55 @@ func TestErrorString(t *testing.T) {
 		})
 	}
 	assert.Equal(t, cause, (&Error{Err: cause}).Unwrap())
+}
+
+// TestErrorKeyCutByMessageLimit sends a plain-text error that quotes the
+// API key right where the message is cut, and checks that the start of the
+// key does not survive.
+func TestErrorKeyCutByMessageLimit(t *testing.T) {
+	t.Parallel()
+	h := &countingHandler{h: func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(strings.Repeat("x", maxMessageLen-len(testKey)) + " " + r.Header.Get("Authorization")))
+	}}
+	c, _ := newTestServer(t, h)
+
+	_, err := c.Products.GetBySKU(testContext(t), "s")
+
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), testKey[:5])
+}
+
+func TestRedactBytesCutBody(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testKey)
+	require.NoError(t, err)
+
+	tests := []struct {
+		name string
+		body string
+		cut  bool
+		want string
+	}{
+		{"whole key", "a " + testKey + " b", false, "a [REDACTED] b"},
+		{"key prefix at cut end", "body " + testKey[:6], true, "body "},
+		{"key prefix, body not cut", "body " + testKey[:6], false, "body " + testKey[:6]},
+		{"ordinary ending", "no product with sku abcs", false, "no product with sku abcs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, string(c.redactBytes([]byte(tt.body), tt.cut)))
+		})
+	}
+}
+
+func TestClientValueFormatRedactsKey(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testKey)
+	require.NoError(t, err)
+
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		assert.NotContains(t, fmt.Sprintf(verb, *c), testKey, verb)
+	}
 }

@@ -11,9 +11,13 @@ import (
 // ManufacturerID identifies a manufacturer. The API sends it either as a
 // JSON number (1) or as a JSON string ("M3f1c..."). A ManufacturerID keeps
 // its form and its exact text, so numbers of any size survive decoding and
-// re-encoding unchanged. It is comparable
-// and usable as a map key: NumericID(1) and StringID("1") are different
-// values, just as the JSON 1 and "1" are.
+// re-encoding unchanged.
+//
+// The server identifies a manufacturer by the ID's text alone and picks
+// the form it writes back: an ID made only of decimal digits, without a
+// leading zero and at most 15 digits long, comes back as a number, so
+// creating StringID("42") returns NumericID(42). Compare IDs with Equal,
+// or key maps by String, because == and map keys also compare the form.
 type ManufacturerID struct {
 	text    string
 	numeric bool
@@ -38,6 +42,12 @@ func (id ManufacturerID) String() string {
 // IsNumeric reports whether the ID is a JSON number.
 func (id ManufacturerID) IsNumeric() bool {
 	return id.numeric
+}
+
+// Equal reports whether id and other name the same manufacturer: whether
+// their text is the same, whatever their form.
+func (id ManufacturerID) Equal(other ManufacturerID) bool {
+	return id.text == other.text
 }
 
 // IsZero reports whether the ID is unset.

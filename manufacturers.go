@@ -8,6 +8,7 @@ import (
 
 // Manufacturer is a maker of products.
 type Manufacturer struct {
+	// ID is a JSON number or string; see ManufacturerID.
 	ID   ManufacturerID `json:"manufacturer_id"`
 	Name string         `json:"name"`
 }

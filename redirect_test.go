@@ -3,6 +3,7 @@ package convoy
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -69,4 +70,30 @@ func TestRedirectLoopStops(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "stopped after 10 redirects")
 	assert.Equal(t, 10, h.count())
+}
+
+// TestRedirectChangingMethodNotFollowed answers a create with a 301, which
+// Go would follow as a GET without the body, and checks that the caller
+// gets the redirect as an error rather than the list the GET returns.
+func TestRedirectChangingMethodNotFollowed(t *testing.T) {
+	t.Parallel()
+	var gets atomic.Int32
+	h := &countingHandler{h: func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets.Add(1)
+			writeJSON(w, http.StatusOK, "[]")
+			return
+		}
+		http.Redirect(w, r, "/v2"+r.URL.Path, http.StatusMovedPermanently)
+	}}
+	c, _ := newTestServer(t, h)
+
+	_, err := c.Inventory.Create(testContext(t), "sku1234", 1)
+
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusMovedPermanently, apiErr.StatusCode)
+	assert.Contains(t, apiErr.Message, "redirected the request to /v2/inventory")
+	assert.Equal(t, int32(0), gets.Load(), "no GET is sent in place of the POST")
+	assert.Equal(t, 1, h.count())
 }

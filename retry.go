@@ -145,7 +145,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if resp != nil {
 		// The loop discards this body before the next attempt; keep the
 		// message in case that attempt never comes.
-		code, message := readErrorBody(resp)
+		code, message := c.readErrorBody(resp)
 		st.code, st.message = c.redact(code), c.redact(message)
 	}
 	c.logRetry(ctx, st, err)
@@ -335,12 +335,19 @@ const maxRedirects = 10
 var errRedirectRefused = errors.New("redirect refused")
 
 // checkRedirect is the redirect policy of a Client whose HTTP client has
-// none: it follows up to maxRedirects redirects, but none that would send
+// none. It follows up to maxRedirects redirects, but none that would send
 // the API key over plain HTTP, which a base URL with http:// may do only to
-// a loopback host or with WithInsecureHTTP.
+// a loopback host or with WithInsecureHTTP. It follows none that changes
+// the method.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= maxRedirects {
 		return fmt.Errorf("%w: stopped after %d redirects", errRedirectRefused, maxRedirects)
+	}
+	if req.Method != via[0].Method {
+		// Go resends a POST or PUT as a GET without its body after a 301,
+		// 302 or 303, which would report a create or update that never
+		// happened. The redirect is returned as an error instead.
+		return http.ErrUseLastResponse
 	}
 	if req.URL.Scheme != "http" {
 		return nil

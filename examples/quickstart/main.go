@@ -188,7 +188,7 @@ func createProduct(ctx context.Context, out io.Writer, client *convoy.Client, pa
 	p, err := client.Products.Create(ctx, params)
 	if errors.Is(err, convoy.ErrConflict) {
 		p, err = client.Products.GetBySKU(ctx, params.SKU)
-		if err == nil && (p.Name != params.Name || p.Manufacturer.ID != params.ManufacturerID) {
+		if err == nil && (p.Name != params.Name || !p.Manufacturer.ID.Equal(params.ManufacturerID)) {
 			fmt.Fprintf(out, "note: product %s already exists as %q of manufacturer %s; using it\n", p.SKU, p.Name, p.Manufacturer.ID)
 		}
 	}
