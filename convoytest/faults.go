@@ -41,9 +41,10 @@ func (b FaultBody) String() string {
 // responding.
 type Drop int
 
-// Connection drops. Go's http.Transport resends a GET or PUT on its own
-// when a reused keep-alive connection closes before any response, so a
-// client built on it may not see a dropped idempotent request. Under a
+// Connection drops. Go's http.Transport resends a GET (or HEAD, OPTIONS,
+// TRACE) on its own when a reused keep-alive connection closes before any
+// response, so a client built on it may not see a dropped GET. It does not
+// resend a PUT or POST. Under a
 // ResponseWriter that cannot be hijacked (HTTP/2, httptest.ResponseRecorder)
 // the handler panics with http.ErrAbortHandler instead, which net/http
 // turns into an aborted stream.

@@ -332,6 +332,9 @@ func (s *Server) listProducts(req *request) response {
 
 	manufacturer := noFilter
 	if id, filtered := f["manufacturer_id"]; filtered {
+		if apiErr := checkField("manufacturer_id", id, 1, maxIDLen); apiErr != nil {
+			return errorResponse(apiErr)
+		}
 		m, found := a.manufacturerByID[id]
 		if !found {
 			return ok(http.StatusOK, []wireProduct{})
@@ -448,6 +451,9 @@ func (s *Server) listInventory(req *request) response {
 
 	prod := noFilter
 	if sku, filtered := f["sku"]; filtered {
+		if apiErr := checkField("sku", sku, 1, maxIDLen); apiErr != nil {
+			return errorResponse(apiErr)
+		}
 		p, found := a.productBySKU[sku]
 		if !found {
 			return ok(http.StatusOK, []wireItem{})

@@ -383,6 +383,8 @@ func TestQueryErrors(t *testing.T) {
 		{"/inventory?page=1&page=2", `duplicate query parameter "page"`},
 		{"/inventory?page=%zz", "invalid query string"},
 		{"/inventory?sku=%20x", "leading or trailing space"},
+		{"/inventory?sku=", `sku must not be empty`},
+		{"/products?manufacturer_id=", `manufacturer_id must not be empty`},
 		{"/inventory/Iabc?x=1", `unknown query parameter "x"; this endpoint takes none`},
 	}
 	for _, tc := range cases {

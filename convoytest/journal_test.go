@@ -53,6 +53,20 @@ func TestJournalRedactsKey(t *testing.T) {
 	assert.Equal(t, 401, entries[2].Status)
 }
 
+// TestJournalRedactsKeyAtBound sends a value whose key straddles the
+// journal's bound on value length; no part of the key may survive the cut.
+func TestJournalRedactsKeyAtBound(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	name := strings.Repeat("a", maxJournalValueBytes-len("test_key")+2) + "test_key"
+
+	do(t, s, call{method: "POST", path: "/manufacturers", form: url.Values{"name": {name}}})
+
+	entries := s.Journal()
+	require.Len(t, entries, 1)
+	assert.NotContains(t, entries[0].Form.Get("name"), "test_k")
+}
+
 func TestJournalBounded(t *testing.T) {
 	t.Parallel()
 	s, _ := newTestServer(t, WithJournalSize(3))

@@ -116,8 +116,11 @@ func (s *Server) record(req *request, status int) {
 	if entry.Query == nil {
 		entry.Query, _ = url.ParseQuery(r.URL.RawQuery)
 	}
-	entry.Query, entry.Form = boundValues(entry.Query), boundValues(entry.Form)
+	// Redact before bounding, because a key cut at the bound would no
+	// longer match. Redacting works in place, so it gets copies.
+	entry.Query, entry.Form = cloneValues(entry.Query), cloneValues(entry.Form)
 	s.redact(&entry, r.Header.Get("Authorization"))
+	entry.Query, entry.Form = boundValues(entry.Query), boundValues(entry.Form)
 	s.journal.add(entry)
 
 	if logger := s.cfg.logger; logger != nil {
