@@ -4,8 +4,9 @@
 //	go run ./cmd/convoy-mock -addr 127.0.0.1:12111 -api-key test_key
 //
 // It prints "listening on http://HOST:PORT" once it accepts connections,
-// logs one line per request to standard error, and shuts down gracefully on
-// SIGINT or SIGTERM, finishing the requests in flight.
+// logs one line per API request to standard error, and shuts down
+// gracefully on SIGINT or SIGTERM: requests in flight finish, and those
+// held by a latency fault end at once with 503 Service Unavailable.
 //
 // Flags:
 //
@@ -218,6 +219,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logger.Info("shutting down", "timeout", shutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	// End the waits of latency faults first (their requests get 503), so a
+	// long injected delay does not hold up the shutdown.
+	if err := server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
 	}

@@ -180,12 +180,12 @@ func TestMockServesAndStops(t *testing.T) {
 }
 
 // TestMockFinishesInFlight holds a request in the server with a latency
-// fault, sends SIGTERM while it waits, and expects the request to complete
-// before the process exits.
+// fault of a minute, sends SIGTERM while it waits, and expects the request
+// to get a 503 reply, not a dropped connection, before the process exits.
 func TestMockFinishesInFlight(t *testing.T) {
 	m := startMock(t)
 
-	fault := `{"method": "GET", "path": "/manufacturers", "times": 1, "latency": "2s"}`
+	fault := `{"method": "GET", "path": "/manufacturers", "times": 1, "latency": "1m"}`
 	resp, err := http.Post(m.url+"/_convoy/faults", "application/json", strings.NewReader(fault))
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -205,8 +205,10 @@ func TestMockFinishesInFlight(t *testing.T) {
 	}()
 	time.Sleep(500 * time.Millisecond)
 
+	start := time.Now()
 	require.NoError(t, m.stop(t))
-	assert.Equal(t, http.StatusOK, <-result)
+	assert.Equal(t, http.StatusServiceUnavailable, <-result)
+	assert.Less(t, time.Since(start), 10*time.Second, "the latency fault does not hold up the shutdown")
 }
 
 func TestRunRejectsBadFlags(t *testing.T) {
