@@ -1,12 +1,14 @@
 package convoytest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -169,10 +171,43 @@ func readAdminJSON(w http.ResponseWriter, r *http.Request, v any) *apiError {
 	}
 
 	if err := strictUnmarshal(data, v); err != nil {
-		return invalidf("invalid JSON body: %v", err)
+		return invalidf("invalid JSON body: %s", describeJSONError(err))
 	}
 
 	return nil
+}
+
+// describeJSONError words a decoding error for clients in any language: a
+// value of the wrong type names the field and the JSON type it needs,
+// instead of Go's struct and type names.
+func describeJSONError(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) || typeErr.Field == "" {
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+
+	want := "a string"
+	switch typeErr.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Slice, reflect.Array:
+		want = "an array"
+	case reflect.Map, reflect.Struct:
+		want = "an object"
+	}
+	return fmt.Sprintf("field %s must be %s, got %s %s", quote(typeErr.Field), want, article(typeErr.Value), typeErr.Value)
+}
+
+func article(jsonType string) string {
+	if strings.HasPrefix(jsonType, "a") || strings.HasPrefix(jsonType, "o") {
+		return "an"
+	}
+	return "a"
 }
 
 func (s *Server) adminJournal() response {
@@ -294,7 +329,7 @@ func (s *Server) adminSetClock(w http.ResponseWriter, r *http.Request) response 
 	clock, adjustable := s.clock.(adjustableClock)
 	if !adjustable {
 		return errorResponse(errorf(http.StatusConflict,
-			"the server clock cannot be moved; start the server WithClock(NewFakeClock(start))"))
+			"the server clock cannot be moved because it is the system clock; start convoy-mock with -clock TIME, or a Go server WithClock(NewFakeClock(start))"))
 	}
 
 	var body adminClock

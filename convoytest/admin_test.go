@@ -106,6 +106,29 @@ func TestAdminClock(t *testing.T) {
 	res = admin(t, system, "POST", "clock", `{"advance":"1s"}`)
 	require.Equal(t, 409, res.status)
 	assert.Contains(t, res.errorBody(t).Message, "NewFakeClock")
+	assert.Contains(t, res.errorBody(t).Message, "convoy-mock with -clock TIME")
+}
+
+func TestAdminJSONErrors(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+
+	tests := []struct {
+		path, body, want string
+	}{
+		{"faults", `{"retry_after": 1.5}`, `field "retry_after" must be a whole number, got a number 1.5`},
+		{"faults", `{"latency": 150}`, `field "latency" must be a string, got a number`},
+		{"faults", `{"times": "two"}`, `field "times" must be a whole number, got a string`},
+		{"clock", `{"set": "2016-08-04T05:16:10Z"}`, `field "set" must be a whole number, got a string`},
+		{"faults", `{"bogus": 1}`, `unknown field "bogus"`},
+	}
+	for _, tt := range tests {
+		res := admin(t, s, "POST", tt.path, tt.body)
+		require.Equal(t, 400, res.status, "%s", tt.body)
+		message := res.errorBody(t).Message
+		assert.Contains(t, message, tt.want, tt.body)
+		assert.NotContains(t, message, "Go struct", tt.body)
+	}
 }
 
 func TestAdminFixturesAndSnapshot(t *testing.T) {

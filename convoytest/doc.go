@@ -32,27 +32,48 @@
 // The same controls are served over HTTP under /_convoy/, for programs
 // that run the server as the convoy-mock command. They need no API key and
 // answer loopback clients only, unless WithRemoteAdmin is given. Bodies are
-// JSON, and every reply is JSON.
+// JSON, and so is every reply. Routes without a reply of their own answer
+// {"status": "ok"}, and errors come as the API's error envelope
+// {"status", "error", "message"}.
 //
 //	GET    /_convoy/health       {"status": "ok"}
 //	POST   /_convoy/reset        return every account to its seeded state (see Server.Reset)
 //	GET    /_convoy/journal      the recorded requests, oldest first:
 //	                             [{"time": 1470287770, "method": "POST", "path": "/inventory",
-//	                               "query": {}, "form": {"sku": ["sku1234"]}, "status": 201, "fault": ""}]
+//	                               "query": {}, "form": {"sku": ["sku1234"]}, "status": 201}]
+//	                             with "fault": "status", "latency", "drop_before" or "drop_after"
+//	                             when a fault rule applied; status 0 means the connection was dropped
 //	DELETE /_convoy/journal      clear the journal
 //	POST   /_convoy/faults       add a fault rule, replying 201 {"id": 1}; every field is optional:
 //	                             {"method": "POST", "path": "/inventory", "times": 1, "probability": 0.5,
 //	                              "latency": "150ms", "status": 503, "retry_after": 2,
 //	                              "body": "json" | "html" | "empty", "drop": "before" | "after"}
-//	                             latency is a Go duration string, retry_after is in seconds
-//	GET    /_convoy/faults       the active rules, each with its "id" and the "left" count
+//	GET    /_convoy/faults       the active rules in the same form, each with its "id", and "left"
+//	                             when "times" limits it
 //	DELETE /_convoy/faults       remove every rule
 //	DELETE /_convoy/faults/{id}  remove one rule
 //	GET    /_convoy/clock        {"now": 1470287770}, in Unix seconds
-//	POST   /_convoy/clock        {"advance": "90s"} or {"set": 1470287770}; only with a FakeClock
-//	                             (convoy-mock -clock), otherwise 409
-//	POST   /_convoy/fixtures     seed the fixtures JSON of LoadFixtures
-//	GET    /_convoy/snapshot     the account's data as fixtures JSON
+//	POST   /_convoy/clock        {"advance": "90s"} or {"set": 1470287770}, replying {"now": ...};
+//	                             only with a fake clock (convoy-mock -clock), otherwise 409
+//	POST   /_convoy/fixtures     seed fixtures (the format below)
+//	GET    /_convoy/snapshot     the account's data as fixtures
+//
+// In a fault rule, "latency" is a duration such as "150ms" or "2s",
+// "retry_after" is whole seconds, "times" counts the next matching requests
+// (0 or absent: until removed), and "probability" applies the rule to that
+// share of them. "path" is a pattern of Go's path.Match matched against the
+// escaped request path: "*" matches within one path segment only, so
+// "/inventory/*" matches every "/inventory/{barcode}", but "/products/*"
+// does not match "/products/sku/sku1234", which "/products/sku/*" matches.
+// An absent method or path matches any.
+//
+// Fixtures are the JSON form of the Fixtures type:
+//
+//	{
+//	  "manufacturers": [{"manufacturer_id": 1, "name": "Apple"}],
+//	  "products": [{"sku": "sku1234", "name": "iPhone 5s", "manufacturer_id": 1}],
+//	  "inventory": [{"sku": "sku1234", "state": "PACKED", "date_created": 1470287770, "quantity": 20}]
+//	}
 //
 // fixtures and snapshot act on the account whose key is in the
 // Authorization header, or on the default account when there is none.
