@@ -234,7 +234,7 @@ const redacted = "[REDACTED]"
 // relative request paths are appended to its path instead of replacing the
 // last segment.
 func normalizeBaseURL(raw string, insecureHTTP bool) (string, error) {
-	const want = "need an absolute URL such as https://api.getconvoy.com/ or http://127.0.0.1:12111/, or leave out WithBaseURL for the default"
+	const want = "need an absolute http or https URL such as https://api.getconvoy.com/ or http://127.0.0.1:12111/, or leave out WithBaseURL for the default"
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", fmt.Errorf("convoy: invalid base URL %q (%s): %w", raw, want, err)

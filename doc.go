@@ -15,6 +15,10 @@
 //	_, err = client.Inventory.Update(ctx, items[0].Barcode,
 //		&convoy.InventoryUpdateParams{State: convoy.StatePacked})
 //
+// To test code that uses a Client, start the in-memory fake server of
+// package github.com/getconvoy/convoy-go/convoytest and take a Client
+// from it: convoytest.NewServer(t).Client().
+//
 // # Requests
 //
 // Every call takes a context first and sends the API key, unchanged, in
@@ -31,7 +35,7 @@
 //
 // # Errors
 //
-// Every call returns an *Error: the HTTP status, the server's code and
+// Every error a call returns is an *Error: the HTTP status, the server's code and
 // message, a Retry-After wait, the request's method and path, and the
 // number of attempts. Classify it with errors.Is and the sentinel errors
 // (ErrNotFound, ErrConflict, ErrRateLimited, ErrServer, ...), or read its

@@ -81,7 +81,7 @@ func run(ctx context.Context, out io.Writer) error {
 
 	// Resume from a page. Page numbers start at 1, so page 91 of 50-item
 	// pages starts at the 4,501st item.
-	fmt.Fprintln(out, "\nresume from page 91 of 50:")
+	fmt.Fprintln(out, "\nresume from page 91, pages of 50 items:")
 	read = 0
 	for _, err := range client.Inventory.All(ctx, &convoy.InventoryListOptions{Page: 91, Count: 50}) {
 		if err != nil {
