@@ -26,12 +26,14 @@
 // request bodies from the Params types, sent form-encoded. Path parameters
 // (SKUs, barcodes, manufacturer IDs) are escaped as one path segment, so a
 // SKU may contain "/", "%", "?" or spaces. A SKU of "." or ".." is sent as
-// %2E or %2E%2E, which no proxy resolves as a dot segment. Input the
-// API always rejects is rejected before anything is sent: an empty SKU, a
-// count above 50, a quantity below 1, and text with invalid
-// UTF-8, a control character, space at either end, or more than 200
-// (names) or 64 (SKUs, manufacturer IDs) characters. States the SDK has
-// no constant for are sent, because a server may define more.
+// %2E or %2E%2E, which no proxy resolves as a dot segment.
+//
+// Input the API always rejects fails with ErrInvalidRequest before
+// anything is sent. That is an empty SKU, a count above 50, a quantity or
+// page size below 1, and text with invalid UTF-8, a control character or
+// space at either end. So is a name over 200 characters, or a SKU or
+// manufacturer ID over 64. States the SDK has no constant for are sent,
+// because a server may define more.
 //
 // # Errors
 //

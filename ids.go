@@ -14,7 +14,7 @@ import (
 // re-encoding unchanged.
 //
 // The server identifies a manufacturer by the ID's text alone and picks
-// the form it writes back: an ID made only of decimal digits, without a
+// the form it writes back. An ID made only of decimal digits, without a
 // leading zero and at most 15 digits long, comes back as a number, so
 // creating StringID("42") returns NumericID(42). Compare IDs with Equal,
 // or key maps by String, because == and map keys also compare the form.

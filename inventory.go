@@ -168,7 +168,7 @@ func (s *InventoryService) list(ctx context.Context, opts *InventoryListOptions,
 // it, such as packing every INVENTORIED item inside a loop over
 // All(ctx, &InventoryListOptions{State: StateInventoried}). Pages are
 // offsets, so each item leaving the filter moves a later one onto a page
-// already read, and that item is skipped; updating every item skips every
+// already read, and that item is skipped. Updating every item skips every
 // second page. Instead, fetch page 1 of the filter with List, update what
 // it returns, and repeat until it comes back empty. Or collect the items
 // with All first and update them after the loop. See the package

@@ -425,7 +425,7 @@ func TestIteratorPagesDoNotShareFields(t *testing.T) {
 }
 
 // TestIteratorSequenceReusable ranges over one sequence from several
-// goroutines at once; each loop sees every item.
+// goroutines at once, and each loop must yield every item.
 func TestIteratorSequenceReusable(t *testing.T) {
 	t.Parallel()
 	srv := newInventoryServer(120, StateInventoried)

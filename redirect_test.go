@@ -72,7 +72,7 @@ func TestRedirectLoopStops(t *testing.T) {
 	assert.Equal(t, 10, h.count())
 }
 
-// TestRedirectChangingMethodNotFollowed answers a create with a 301, which
+// TestRedirectChangingMethodNotFollowed replies to a create with a 301, which
 // Go would follow as a GET without the body, and checks that the caller
 // gets the redirect as an error rather than the list the GET returns.
 func TestRedirectChangingMethodNotFollowed(t *testing.T) {

@@ -31,7 +31,7 @@
 //
 // The same controls are served over HTTP under /_convoy/, for programs
 // that run the server as the convoy-mock command. They need no API key and
-// answer loopback clients only, unless WithRemoteAdmin is given. Bodies are
+// serve loopback clients only, unless WithRemoteAdmin is given. Bodies are
 // JSON, and so is every reply. Routes without a reply of their own answer
 // {"status": "ok"}, and errors come as the API's error envelope
 // {"status", "error", "message"}.

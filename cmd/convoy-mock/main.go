@@ -3,10 +3,10 @@
 //
 //	go run ./cmd/convoy-mock -addr 127.0.0.1:12111 -api-key test_key
 //
-// It prints "listening on http://HOST:PORT" once it accepts connections,
-// logs one line per API request to standard error, and shuts down
-// gracefully on SIGINT or SIGTERM: requests in flight finish, and those
-// held by a latency fault end at once with 503 Service Unavailable.
+// It prints "listening on http://HOST:PORT" once it accepts connections and
+// logs one line per API request to standard error. SIGINT or SIGTERM shuts
+// it down gracefully: requests in flight finish, and those held by a
+// latency fault end at once with 503 Service Unavailable.
 //
 // Flags:
 //
