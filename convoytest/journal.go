@@ -72,9 +72,11 @@ func (j *journal) list() []JournalEntry {
 	return out
 }
 
-// boundValues returns v cut to maxJournalFields names (the first in
-// sorted order) and values of at most maxJournalValueBytes.
-func boundValues(v url.Values) url.Values {
+// boundValues returns a copy of v with clean applied to every value, cut to
+// maxJournalFields names (the first in sorted order) and values of at most
+// maxJournalValueBytes. clean runs before the cut, so a key that straddles
+// the bound is still found whole.
+func boundValues(v url.Values, clean func(string) string) url.Values {
 	if v == nil {
 		return nil
 	}
@@ -85,6 +87,7 @@ func boundValues(v url.Values) url.Values {
 			break
 		}
 		for _, value := range v[name] {
+			value = clean(value)
 			if len(value) > maxJournalValueBytes {
 				value = strings.ToValidUTF8(value[:maxJournalValueBytes], "") + "..."
 			}
@@ -116,46 +119,38 @@ func (j *journal) clear() {
 	j.next = 0
 }
 
-// redact replaces API keys in the path and the query and form values of
-// e, so that no key reaches the journal or the log even when a client
-// sends it in the wrong place. A configured key is replaced wherever it
-// appears. The request's Authorization value, which may be a wrong key, is
-// replaced where it is a whole value or path segment.
-func (s *Server) redact(e *JournalEntry, authorization string) {
-	redactText := func(v string) string {
-		if v == "" {
-			return v
-		}
-		if v == authorization {
-			return redacted
-		}
-		for _, a := range s.accounts {
-			if strings.Contains(v, a.key) {
-				v = strings.ReplaceAll(v, a.key, redacted)
-			}
-		}
+// redactText replaces API keys in v, so that no key reaches the journal or
+// the log even when a client sends it in the wrong place. A configured key
+// is replaced wherever it appears. The request's Authorization value, which
+// may be a wrong key, is replaced where it is the whole value.
+func (s *Server) redactText(v, authorization string) string {
+	if v == "" {
 		return v
 	}
-
-	for _, values := range []url.Values{e.Query, e.Form} {
-		for name, list := range values {
-			for i, v := range list {
-				values[name][i] = redactText(v)
-			}
+	if v == authorization {
+		return redacted
+	}
+	for _, a := range s.accounts {
+		if strings.Contains(v, a.key) {
+			v = strings.ReplaceAll(v, a.key, redacted)
 		}
 	}
+	return v
+}
 
-	segments := strings.Split(e.Path, "/")
+// redactPath applies redactText to each segment of an escaped path.
+func (s *Server) redactPath(path, authorization string) string {
+	segments := strings.Split(path, "/")
 	for i, segment := range segments {
 		value, err := url.PathUnescape(segment)
 		if err != nil {
 			value = segment
 		}
-		if clean := redactText(value); clean != value {
+		if clean := s.redactText(value, authorization); clean != value {
 			segments[i] = strings.ReplaceAll(url.PathEscape(clean), url.PathEscape(redacted), redacted)
 		}
 	}
-	e.Path = strings.Join(segments, "/")
+	return strings.Join(segments, "/")
 }
 
 // Journal returns the recorded API requests, oldest first. Requests to

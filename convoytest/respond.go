@@ -116,11 +116,10 @@ func (s *Server) record(req *request, status int) {
 	if entry.Query == nil {
 		entry.Query, _ = url.ParseQuery(r.URL.RawQuery)
 	}
-	// Redact before bounding, because a key cut at the bound would no
-	// longer match. Redacting works in place, so it gets copies.
-	entry.Query, entry.Form = cloneValues(entry.Query), cloneValues(entry.Form)
-	s.redact(&entry, r.Header.Get("Authorization"))
-	entry.Query, entry.Form = boundValues(entry.Query), boundValues(entry.Form)
+	authorization := r.Header.Get("Authorization")
+	clean := func(v string) string { return s.redactText(v, authorization) }
+	entry.Query, entry.Form = boundValues(entry.Query, clean), boundValues(entry.Form, clean)
+	entry.Path = s.redactPath(entry.Path, authorization)
 	s.journal.add(entry)
 
 	if logger := s.cfg.logger; logger != nil {
