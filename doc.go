@@ -71,7 +71,7 @@
 //	}
 //
 // The API pages by offset. An item created during the iteration of the
-// newest-first inventory list pushes older items onto the next page; the
+// newest-first inventory list pushes older items onto the next page. The
 // iterator skips items it yielded on the previous page, which covers up to
 // a page of new items between two page fetches.
 //

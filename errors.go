@@ -212,8 +212,8 @@ func parseErrorBody(status int, data []byte) (code, message string) {
 	return "", message
 }
 
-// statusMessage returns the standard text of status or, for a status
-// without one, says whether the body was empty or unreadable.
+// statusMessage returns the standard text of status. For a status without
+// one it returns whether the body was empty or unreadable.
 func statusMessage(status int, body []byte) string {
 	if text := http.StatusText(status); text != "" {
 		return text

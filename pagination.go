@@ -32,8 +32,8 @@ func checkListOptions(method, path string, opts listOptions, sizeName string, ma
 	return nil
 }
 
-// noMaxSize tells checkListOptions that the endpoint documents no maximum
-// page size.
+// noMaxSize is the maxSize argument of checkListOptions for an endpoint
+// that documents no maximum page size.
 const noMaxSize = 0
 
 // pointers returns pointers to the elements of items, so a page costs two

@@ -332,7 +332,7 @@ func statusOf(resp *http.Response) int {
 const maxRedirects = 10
 
 // errRedirectRefused marks a redirect that checkRedirect did not follow.
-var errRedirectRefused = errors.New("redirect refused")
+var errRedirectRefused = errors.New("redirect not followed")
 
 // checkRedirect is the redirect policy of a Client whose HTTP client has
 // none. It follows up to maxRedirects redirects, but none that would send

@@ -32,7 +32,7 @@
 // The same controls are served over HTTP under /_convoy/, for programs
 // that run the server as the convoy-mock command. They need no API key and
 // serve loopback clients only, unless WithRemoteAdmin is given. Bodies are
-// JSON, and so is every reply. Routes without a reply of their own answer
+// JSON, and so is every reply. Routes without a reply of their own return
 // {"status": "ok"}, and errors come as the API's error envelope
 // {"status", "error", "message"}.
 //

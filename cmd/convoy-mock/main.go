@@ -118,24 +118,29 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.remoteAdmin, "remote-admin", false, "serve the /_convoy/ control routes to non-loopback clients too")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	clock := fs.String("clock", "", "start a fake clock at `time` (RFC 3339 or Unix seconds) that moves only through POST /_convoy/clock (default: the system clock)")
+
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}
 		return nil, &usageError{err: err, printed: true}
 	}
+
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected argument %q; all settings are flags, see -help", fs.Arg(0))
 	}
+
 	if *seed != "" {
 		if _, err := fmt.Sscan(*seed, &cfg.seed); err != nil {
 			return nil, usagef("invalid -seed %q: want an unsigned integer", *seed)
 		}
 		cfg.seedSet = true
 	}
+
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, usagef("invalid -log-level %q: want debug, info, warn or error", *level)
 	}
+
 	if *clock != "" {
 		start, err := parseClock(*clock)
 		if err != nil {
@@ -143,6 +148,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		}
 		cfg.clock = convoytest.NewFakeClock(start)
 	}
+
 	if len(cfg.apiKeys) == 0 {
 		cfg.apiKeys = keyList{convoytest.DefaultAPIKey}
 	}

@@ -8,10 +8,10 @@
 //	go run ./examples/quickstart
 //
 // With CONVOY_API_KEY set it talks to the server at CONVOY_BASE_URL instead
-// (default https://api.getconvoy.com/). It then writes to that account: it
+// (default https://api.getconvoy.com/), and it writes to that account. It
 // creates the manufacturers with IDs 1, 2 and 3 and the products sku1234,
-// sku2345 and sku3456, or reuses those that exist (printing a note when
-// they differ), and each run receives 20 more items and packs one.
+// sku2345 and sku3456, or reuses those that exist and prints a note when
+// they differ. Each run receives 20 more items and packs one.
 package main
 
 import (
